@@ -1,0 +1,336 @@
+/*
+ * simdinit — fill large buffers with neural-network initial weights, fast and
+ * reproducibly.
+ *
+ * The one promise a reader must not miss: the value written for element i of a
+ * tensor depends only on (seed, stream, i), the distribution with its
+ * parameters, and the output type. It does not depend on the backend (scalar,
+ * AVX2, NEON), the CPU, the compiler, the thread count, or how [0, N) was split
+ * into calls. docs/STREAM.md specifies the bits exactly.
+ *
+ * Conventions shared by every function below:
+ *  - Every function returns a simdinit_status. On any error nothing is written
+ *    to any output buffer.
+ *  - A fill writes n elements of the given type at `out` (no alignment is
+ *    required, not even the element size); out[k] receives tensor element
+ *    offset + k and nothing outside out[0 .. n-1] is touched. n == 0 is a
+ *    successful no-op (out may then be NULL).
+ *  - bf16 output is stored as raw uint16_t bits (the upper half of a float32),
+ *    f16 as IEEE-754 binary16 bits. Both are computed in float32 and rounded to
+ *    nearest-even, never drawn from a coarse grid.
+ *  - All functions are thread-safe and may be called concurrently.
+ */
+#ifndef SIMDINIT_H
+#define SIMDINIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SIMDINIT_VERSION_MAJOR 0
+#define SIMDINIT_VERSION_MINOR 1
+#define SIMDINIT_VERSION_PATCH 0
+
+/* ------------------------------------------------------------------------ */
+/* Status codes                                                              */
+/* ------------------------------------------------------------------------ */
+
+typedef enum simdinit_status {
+    SIMDINIT_OK = 0,
+    SIMDINIT_ERR_NULL = 1,          /* a required pointer is NULL (out with n > 0, shape, result) */
+    SIMDINIT_ERR_NONFINITE = 2,     /* a floating-point parameter is NaN or infinite */
+    SIMDINIT_ERR_NEGATIVE_STD = 3,  /* std < 0 */
+    SIMDINIT_ERR_LOW_GT_HIGH = 4,   /* uniform: low > high */
+    SIMDINIT_ERR_EMPTY_TRUNC = 5,   /* truncated normal: a >= b */
+    SIMDINIT_ERR_BAD_ENUM = 6,      /* unknown dtype, distribution, scheme, mode, layout, ... */
+    SIMDINIT_ERR_ZERO_FAN = 7,      /* a fan (or the fan a scheme needs) is zero */
+    SIMDINIT_ERR_OVERFLOW = 8,      /* offset + n, n * element size or a shape product overflows */
+    SIMDINIT_ERR_RANGE = 9,         /* parameters not representable in the output type */
+    SIMDINIT_ERR_BAD_SHAPE = 10,    /* ndim out of range, or too few dims for the layout's fans */
+    SIMDINIT_ERR_OUT_OF_TENSOR = 11,/* [offset, offset + n) exceeds the tensor's element count */
+    SIMDINIT_ERR_BAD_PARAM = 12,    /* a parameter outside its domain (gain <= 0, scale <= 0, ...) */
+    SIMDINIT_ERR_BACKEND_UNAVAILABLE = 13, /* backend not compiled in or not usable on this CPU */
+    SIMDINIT_ERR_BAD_ENV = 14       /* SIMDINIT_BACKEND names no backend, or one not usable here;
+                                       fills fail with this until simdinit_set_backend() is called */
+} simdinit_status;
+
+/* A short, static, English description of a status ("unknown status" for
+ * values outside the enum). Never NULL. */
+const char *simdinit_strerror(simdinit_status status);
+
+/* ------------------------------------------------------------------------ */
+/* Output types and distributions                                            */
+/* ------------------------------------------------------------------------ */
+
+typedef enum simdinit_dtype {
+    SIMDINIT_F32 = 0,   /* float */
+    SIMDINIT_F64 = 1,   /* double */
+    SIMDINIT_BF16 = 2,  /* uint16_t: bfloat16 bits */
+    SIMDINIT_F16 = 3    /* uint16_t: IEEE binary16 bits */
+} simdinit_dtype;
+
+/* Size in bytes of one element of `dtype`, 0 for an unknown dtype. */
+size_t simdinit_dtype_size(simdinit_dtype dtype);
+/* "f32", "f64", "bf16", "f16"; NULL for an unknown dtype. */
+const char *simdinit_dtype_name(simdinit_dtype dtype);
+
+typedef enum simdinit_dist_kind {
+    SIMDINIT_DIST_UNIFORM = 0,      /* U[low, high) */
+    SIMDINIT_DIST_NORMAL = 1,       /* N(mean, std^2), Box-Muller, NOT truncated */
+    SIMDINIT_DIST_TRUNC_NORMAL = 2, /* N(mean, std^2) conditioned on [a, b] (absolute bounds) */
+    SIMDINIT_DIST_CONSTANT = 3      /* every element = value */
+} simdinit_dist_kind;
+
+/* A distribution with its parameters. Only the fields of `kind` are read. */
+typedef struct simdinit_dist {
+    simdinit_dist_kind kind;
+    double low, high;   /* UNIFORM */
+    double mean, std;   /* NORMAL, TRUNC_NORMAL */
+    double a, b;        /* TRUNC_NORMAL: ABSOLUTE bounds as in torch.nn.init.trunc_normal_,
+                           not multiples of std */
+    double value;       /* CONSTANT */
+} simdinit_dist;
+
+/* Convenience constructors (no validation; validation happens at fill time). */
+simdinit_dist simdinit_dist_uniform(double low, double high);
+simdinit_dist simdinit_dist_normal(double mean, double std);
+simdinit_dist simdinit_dist_trunc_normal(double mean, double std, double a, double b);
+simdinit_dist simdinit_dist_constant(double value);
+
+/* Validate `dist` for `dtype` without filling anything. Returns the status a
+ * fill with these arguments would return for n > 0 and a valid pointer. */
+simdinit_status simdinit_dist_check(const simdinit_dist *dist, simdinit_dtype dtype);
+
+/*
+ * simdinit_fill — the generic fill.
+ *
+ * Writes elements [offset, offset + n) of the tensor named by (seed, stream),
+ * drawn from `dist`, as `dtype`, to out[0 .. n-1].
+ *
+ * Guarantees:
+ *  - Element i's value depends only on (seed, stream, i, *dist, dtype): any
+ *    split of [0, N) into calls, any backend and any machine give the same bits.
+ *  - The cost of starting at an arbitrary offset is bounded by one block
+ *    (a few thousand elements), not proportional to offset.
+ *  - UNIFORM: every value v satisfies low <= v < high, where for bf16/f16 the
+ *    value is rounded to the nearest representable value inside [low, high)
+ *    (low == high is allowed and writes `low`).
+ *  - TRUNC_NORMAL: exact in distribution for any a < b, including cut points far
+ *    in a tail, never clamped to the bounds; every value lies in [a, b].
+ *
+ * Errors (nothing written): SIMDINIT_ERR_NULL (out == NULL or dist == NULL
+ * with n > 0), SIMDINIT_ERR_BAD_ENUM (dtype or dist->kind), SIMDINIT_ERR_NONFINITE,
+ * SIMDINIT_ERR_NEGATIVE_STD, SIMDINIT_ERR_LOW_GT_HIGH, SIMDINIT_ERR_EMPTY_TRUNC,
+ * SIMDINIT_ERR_RANGE (e.g. |low|, |high| or mean +- 9 std beyond the largest
+ * finite value of dtype), SIMDINIT_ERR_OVERFLOW (offset + n > 2^64 - 1, or
+ * n * element size > SIZE_MAX), SIMDINIT_ERR_BAD_ENV.
+ */
+simdinit_status simdinit_fill(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
+                              uint64_t seed, uint64_t stream, const simdinit_dist *dist);
+
+/* Shorthands for simdinit_fill with the corresponding distribution. */
+simdinit_status simdinit_uniform(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
+                                 uint64_t seed, uint64_t stream, double low, double high);
+simdinit_status simdinit_normal(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
+                                uint64_t seed, uint64_t stream, double mean, double std);
+simdinit_status simdinit_trunc_normal(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
+                                      uint64_t seed, uint64_t stream, double mean, double std,
+                                      double a, double b);
+/* Constant fills are not random and take no (seed, stream, offset). */
+simdinit_status simdinit_constant(void *out, simdinit_dtype dtype, size_t n, double value);
+simdinit_status simdinit_zeros(void *out, simdinit_dtype dtype, size_t n);
+simdinit_status simdinit_ones(void *out, simdinit_dtype dtype, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* Fans, gains and init schemes                                              */
+/* ------------------------------------------------------------------------ */
+
+#define SIMDINIT_MAX_NDIM 16
+
+typedef enum simdinit_layout {
+    SIMDINIT_LAYOUT_TORCH = 0,  /* (out, in, *kernel): PyTorch's _calculate_fan_in_and_fan_out */
+    SIMDINIT_LAYOUT_KERAS = 1   /* (*kernel, in, out): Keras/TF/JAX compute_fans */
+} simdinit_layout;
+
+/*
+ * simdinit_fans — fan_in and fan_out of a weight of the given shape.
+ * TORCH: needs ndim >= 2; receptive = prod(shape[2:]); fan_in = shape[1] * receptive,
+ *        fan_out = shape[0] * receptive.
+ * KERAS: ndim 0 -> (1, 1); ndim 1 -> (shape[0], shape[0]); ndim 2 -> (shape[0], shape[1]);
+ *        else receptive = prod(shape[:-2]), fan_in = shape[-2] * receptive,
+ *        fan_out = shape[-1] * receptive.
+ * Fans may be 0 when a dimension is 0 (this function does not reject that).
+ * Errors: SIMDINIT_ERR_NULL (fan_in/fan_out NULL, or shape NULL with ndim > 0),
+ * SIMDINIT_ERR_BAD_SHAPE (ndim < 0, ndim > SIMDINIT_MAX_NDIM, TORCH with ndim < 2),
+ * SIMDINIT_ERR_BAD_ENUM (layout), SIMDINIT_ERR_OVERFLOW (a product overflows uint64).
+ */
+simdinit_status simdinit_fans(const uint64_t *shape, int ndim, simdinit_layout layout,
+                              uint64_t *fan_in, uint64_t *fan_out);
+
+/* Number of elements of a shape (1 for ndim == 0). Errors: NULL, BAD_SHAPE, OVERFLOW. */
+simdinit_status simdinit_numel(const uint64_t *shape, int ndim, uint64_t *numel);
+
+typedef enum simdinit_nonlinearity {
+    SIMDINIT_NL_LINEAR = 0, SIMDINIT_NL_CONV1D, SIMDINIT_NL_CONV2D, SIMDINIT_NL_CONV3D,
+    SIMDINIT_NL_CONV_TRANSPOSE1D, SIMDINIT_NL_CONV_TRANSPOSE2D, SIMDINIT_NL_CONV_TRANSPOSE3D,
+    SIMDINIT_NL_SIGMOID,      /* gain 1 */
+    SIMDINIT_NL_TANH,         /* gain 5/3 */
+    SIMDINIT_NL_RELU,         /* gain sqrt(2) */
+    SIMDINIT_NL_LEAKY_RELU,   /* gain sqrt(2 / (1 + slope^2)), slope = param (PyTorch default 0.01) */
+    SIMDINIT_NL_SELU          /* gain 3/4 */
+} simdinit_nonlinearity;
+
+/* torch.nn.init.calculate_gain. `param` is the negative slope for LEAKY_RELU and
+ * ignored otherwise. Errors: NULL, BAD_ENUM, NONFINITE (param, for LEAKY_RELU). */
+simdinit_status simdinit_gain(simdinit_nonlinearity nl, double param, double *gain);
+/* "linear", "conv1d", ..., "leaky_relu", "selu"; NULL when unknown. */
+const char *simdinit_nonlinearity_name(simdinit_nonlinearity nl);
+
+typedef enum simdinit_fan_mode {
+    SIMDINIT_FAN_IN = 0, SIMDINIT_FAN_OUT = 1,
+    SIMDINIT_FAN_AVG = 2      /* (fan_in + fan_out) / 2; Keras/JAX variance scaling only */
+} simdinit_fan_mode;
+
+typedef enum simdinit_vs_distribution {
+    SIMDINIT_VS_TRUNCATED_NORMAL = 0,   /* std = sqrt(scale/n) / 0.87962566103423978, cut at +-2 std */
+    SIMDINIT_VS_UNTRUNCATED_NORMAL = 1, /* std = sqrt(scale/n) */
+    SIMDINIT_VS_UNIFORM = 2             /* limit = sqrt(3 scale / n) */
+} simdinit_vs_distribution;
+
+/*
+ * Init schemes. The name says whether a "normal" is truncated:
+ *  PyTorch family (untruncated normals):
+ *   XAVIER_UNIFORM    U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out))
+ *   XAVIER_NORMAL     N(0, gain * sqrt(2 / (fan_in + fan_out)))           NOT truncated
+ *   KAIMING_UNIFORM   U(-b, b), b = sqrt(3) * gain(nl, a) / sqrt(fan_mode)
+ *   KAIMING_NORMAL    N(0, gain(nl, a) / sqrt(fan_mode))                  NOT truncated
+ *   TORCH_LINEAR      nn.Linear/ConvNd default weight: KAIMING_UNIFORM with a = sqrt(5)
+ *                     and leaky_relu, i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+ *   TORCH_LINEAR_BIAS nn.Linear/ConvNd default bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+ *                     fan_in taken from the WEIGHT shape passed in
+ *  Keras / JAX family (their *Normal presets are TRUNCATED normals):
+ *   GLOROT_UNIFORM    variance_scaling(1, fan_avg, uniform)
+ *   GLOROT_NORMAL     variance_scaling(1, fan_avg, truncated_normal)      TRUNCATED
+ *   HE_UNIFORM        variance_scaling(2, fan_in, uniform)
+ *   HE_NORMAL         variance_scaling(2, fan_in, truncated_normal)       TRUNCATED
+ *   LECUN_UNIFORM     variance_scaling(1, fan_in, uniform)
+ *   LECUN_NORMAL      variance_scaling(1, fan_in, truncated_normal)       TRUNCATED
+ *   VARIANCE_SCALING  (scale, mode, distribution) as given
+ */
+typedef enum simdinit_scheme_kind {
+    SIMDINIT_XAVIER_UNIFORM = 0, SIMDINIT_XAVIER_NORMAL,
+    SIMDINIT_KAIMING_UNIFORM, SIMDINIT_KAIMING_NORMAL,
+    SIMDINIT_TORCH_LINEAR, SIMDINIT_TORCH_LINEAR_BIAS,
+    SIMDINIT_GLOROT_UNIFORM, SIMDINIT_GLOROT_NORMAL,
+    SIMDINIT_HE_UNIFORM, SIMDINIT_HE_NORMAL,
+    SIMDINIT_LECUN_UNIFORM, SIMDINIT_LECUN_NORMAL,
+    SIMDINIT_VARIANCE_SCALING
+} simdinit_scheme_kind;
+
+typedef struct simdinit_scheme {
+    simdinit_scheme_kind kind;
+    double gain;                        /* XAVIER_*: multiplier (PyTorch default 1.0), > 0 */
+    simdinit_nonlinearity nonlinearity; /* KAIMING_*: PyTorch default LEAKY_RELU */
+    double a;                           /* KAIMING_*: negative slope for LEAKY_RELU (default 0) */
+    simdinit_fan_mode mode;             /* KAIMING_* (FAN_IN or FAN_OUT), VARIANCE_SCALING */
+    double scale;                       /* VARIANCE_SCALING: > 0 (default 1.0) */
+    simdinit_vs_distribution distribution; /* VARIANCE_SCALING */
+} simdinit_scheme;
+
+/* A scheme with the framework defaults for `kind`: gain 1, LEAKY_RELU with a = 0,
+ * FAN_IN, scale 1, TRUNCATED_NORMAL. */
+simdinit_scheme simdinit_scheme_default(simdinit_scheme_kind kind);
+
+/* Scheme name as the CLI spells it ("xavier_uniform", "he_normal", ...), NULL if unknown;
+ * and the reverse lookup (BAD_ENUM when the name is unknown). */
+const char *simdinit_scheme_name(simdinit_scheme_kind kind);
+simdinit_status simdinit_scheme_from_name(const char *name, simdinit_scheme_kind *kind);
+
+/*
+ * simdinit_scheme_dist_fans — the distribution a scheme draws from, given fans.
+ * Writes *dist (UNIFORM, NORMAL or TRUNC_NORMAL with mean 0).
+ * Errors: NULL, BAD_ENUM (kind, mode, nonlinearity, distribution, or FAN_AVG for
+ * KAIMING_*), ZERO_FAN (the fan the scheme uses is 0), NONFINITE, BAD_PARAM
+ * (gain <= 0, scale <= 0).
+ */
+simdinit_status simdinit_scheme_dist_fans(const simdinit_scheme *scheme, uint64_t fan_in,
+                                          uint64_t fan_out, simdinit_dist *dist);
+
+/* The same from a shape and layout (fans by simdinit_fans). */
+simdinit_status simdinit_scheme_dist(const simdinit_scheme *scheme, const uint64_t *shape,
+                                     int ndim, simdinit_layout layout, simdinit_dist *dist);
+
+/*
+ * simdinit_fill_scheme — writes elements [offset, offset + n) of a tensor of
+ * `shape` initialized by `scheme` (row-major element order), as `dtype`.
+ * Equal, bit for bit, to simdinit_fill with the distribution from
+ * simdinit_scheme_dist. A zero-element shape with n == 0 succeeds (PyTorch
+ * treats initializing an empty tensor as a no-op).
+ * Errors: those of simdinit_scheme_dist and simdinit_fill, and
+ * SIMDINIT_ERR_OUT_OF_TENSOR when offset + n exceeds the element count.
+ */
+simdinit_status simdinit_fill_scheme(void *out, simdinit_dtype dtype, const uint64_t *shape,
+                                     int ndim, simdinit_layout layout,
+                                     const simdinit_scheme *scheme, size_t n, uint64_t offset,
+                                     uint64_t seed, uint64_t stream);
+
+/* ------------------------------------------------------------------------ */
+/* Backends and dispatch                                                     */
+/* ------------------------------------------------------------------------ */
+
+typedef enum simdinit_backend {
+    SIMDINIT_BACKEND_AUTO = 0,   /* the best usable one */
+    SIMDINIT_BACKEND_SCALAR = 1, /* the reference: always compiled, always usable */
+    SIMDINIT_BACKEND_AVX2 = 2,   /* x86-64 with AVX2 + FMA + F16C, OS saves YMM state */
+    SIMDINIT_BACKEND_NEON = 3    /* aarch64 */
+} simdinit_backend;
+#define SIMDINIT_BACKEND_COUNT 4
+
+/* "auto", "scalar", "avx2", "neon"; NULL when unknown. */
+const char *simdinit_backend_name(simdinit_backend backend);
+/* Parse a backend name (exact, lower case). Errors: NULL, BAD_ENUM. */
+simdinit_status simdinit_backend_from_name(const char *name, simdinit_backend *backend);
+/* 1 when the backend's kernels are compiled into this library, else 0. */
+int simdinit_backend_compiled(simdinit_backend backend);
+/* 1 when compiled in and the CPU and OS support it, else 0. AUTO is always usable. */
+int simdinit_backend_usable(simdinit_backend backend);
+
+/*
+ * Force a backend for all later fills in the process (AUTO = best usable).
+ * Overrides SIMDINIT_BACKEND. Errors: BAD_ENUM, BACKEND_UNAVAILABLE (nothing changes).
+ */
+simdinit_status simdinit_set_backend(simdinit_backend backend);
+
+/* The backend fills use now. Never AUTO. When SIMDINIT_BACKEND is invalid and no
+ * backend was set by the API this still reports the best usable backend, and
+ * simdinit_env_status() reports the problem. */
+simdinit_backend simdinit_active_backend(void);
+
+/* SIMDINIT_OK when SIMDINIT_BACKEND is unset, empty, or names a usable backend
+ * (or simdinit_set_backend was called); SIMDINIT_ERR_BAD_ENV otherwise. */
+simdinit_status simdinit_env_status(void);
+
+/* CPU features the dispatcher detected, as a bit set of SIMDINIT_CPU_*. */
+#define SIMDINIT_CPU_SSE2    (1u << 0)
+#define SIMDINIT_CPU_AVX     (1u << 1)  /* CPU has AVX and the OS saves YMM (XCR0 bits 1, 2) */
+#define SIMDINIT_CPU_AVX2    (1u << 2)
+#define SIMDINIT_CPU_FMA     (1u << 3)
+#define SIMDINIT_CPU_F16C    (1u << 4)
+#define SIMDINIT_CPU_AVX512F (1u << 5)  /* and XCR0 bits 5-7 */
+#define SIMDINIT_CPU_NEON    (1u << 6)
+#define SIMDINIT_CPU_SVE     (1u << 7)
+unsigned simdinit_cpu_features(void);
+/* Name of one SIMDINIT_CPU_* bit ("avx2", ...), NULL if not a single known bit. */
+const char *simdinit_cpu_feature_name(unsigned bit);
+
+/* Library version string, e.g. "0.1.0". */
+const char *simdinit_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIMDINIT_H */

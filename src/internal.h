@@ -1,0 +1,162 @@
+/*
+ * Internal interfaces shared by the dispatcher, the parameter code and every
+ * backend. Backends hold kernels only: validation, parameter math and block
+ * seeding live in src/ once (see docs/STREAM.md for the bits).
+ *
+ * The stream layout, in one paragraph (the full spec is docs/STREAM.md):
+ * a tensor (seed, stream) is cut into blocks of SI_STEPS_PER_BLOCK steps of
+ * SI_LANES virtual xoshiro256+ lanes. Block b's lane states come from
+ * SplitMix64 mixing of (seed, stream, b). Each step yields one 64-bit output
+ * per lane, lane order 0..7. A distribution consumes `G` steps per "group" and
+ * turns them into SI_GROUP (16) output elements, so a block holds
+ * 16 * SI_STEPS_PER_BLOCK / G elements.
+ */
+#ifndef SIMDINIT_INTERNAL_H
+#define SIMDINIT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simdinit.h"
+
+#if defined(__GNUC__)
+#define SI_INLINE static inline __attribute__((always_inline))
+#define SI_HIDDEN __attribute__((visibility("hidden")))
+#else
+#define SI_INLINE static inline
+#define SI_HIDDEN
+#endif
+
+/* Virtual lanes per block: 8 = two AVX2 registers, one AVX-512 register,
+ * four NEON registers of 64-bit lanes. Fixed forever: it is part of the bits. */
+#define SI_LANES 8
+/* Steps of all lanes per block. 256 keeps the 32 SplitMix64 seedings per
+ * block below ~2% of the work while an offset skip stays O(256 steps). */
+#define SI_STEPS_PER_BLOCK 256
+/* Output elements per group. */
+#define SI_GROUP 16
+
+/* Lane state, structure-of-arrays so a backend loads a word of 4 or 8 lanes
+ * with one vector load: s[w][l] is word w of lane l. */
+typedef struct si_lanes {
+    uint64_t s[4][SI_LANES];
+} si_lanes;
+
+/* Seed block `block` of tensor (seed, stream) (docs/STREAM.md §2). */
+SI_HIDDEN void si_block_seed(si_lanes *st, uint64_t seed, uint64_t stream, uint64_t block);
+
+/* The SplitMix64 output function (a bijection of 64-bit words). */
+SI_INLINE uint64_t si_mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* One xoshiro256+ step of one lane; returns the output s0 + s3 of the state
+ * BEFORE the step, as the reference generator does. */
+SI_INLINE uint64_t si_xoshiro_next(si_lanes *st, int l)
+{
+    uint64_t s0 = st->s[0][l], s1 = st->s[1][l], s2 = st->s[2][l], s3 = st->s[3][l];
+    uint64_t r = s0 + s3;
+    uint64_t t = s1 << 17;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 45) | (s3 >> 19);
+    st->s[0][l] = s0; st->s[1][l] = s1; st->s[2][l] = s2; st->s[3][l] = s3;
+    return r;
+}
+
+/* Steps per group for each (distribution, computation precision). */
+#define SI_G_UNIFORM_F32 1
+#define SI_G_UNIFORM_F64 2
+#define SI_G_NORMAL_F32 1
+#define SI_G_NORMAL_F64 2
+#define SI_G_TRUNC_F32 2
+#define SI_G_TRUNC_F64 4
+
+/* Truncated normal: how a fill draws (chosen once per fill from the bounds). */
+enum { SI_TN_REJECT = 0, SI_TN_INVERSE = 1 };
+
+/* Precomputed constants of the inverse-CDF sampler of the standard normal
+ * truncated to [alpha, beta] (src/tnorm.c). Opaque to kernels. */
+typedef struct si_tn {
+    double alpha, beta;  /* standardized bounds, alpha < beta (may be +-HUGE) */
+    int side;            /* +1: sample in the upper tail form, -1: mirrored, 0: central */
+    double c[8];         /* method constants (see tnorm.c) */
+} si_tn;
+
+/* Everything a kernel needs, computed once per fill by src/params.c. */
+typedef struct si_params {
+    simdinit_dist_kind kind;
+    simdinit_dtype dtype;
+    /* F32, BF16 and F16 outputs are computed in float32 ("f" fields); F64 in double. */
+    /* UNIFORM: v = lo + scale * (float)k, k the 24-bit (53-bit) integer;
+     * then v = min(v, hi) when clamp is set (clamp == 0 proves min is a no-op). */
+    float f_lo, f_scale, f_hi;
+    double d_lo, d_scale, d_hi;
+    int clamp;
+    /* NORMAL and TRUNC_NORMAL: v = mean + std * z. */
+    float f_mean, f_std;
+    double d_mean, d_std;
+    /* TRUNC_NORMAL: candidates accepted iff lo <= v <= hi (output-representable
+     * bounds, in the computation precision); inverse-path values clamped to them. */
+    float f_tlo, f_thi;
+    double d_tlo, d_thi;
+    int tn_mode;         /* SI_TN_REJECT or SI_TN_INVERSE */
+    si_tn tn;
+    /* CONSTANT: the element's bits (low dtype-size bytes). */
+    uint64_t const_bits;
+} si_params;
+
+/* Elements per block for a (kind, dtype). */
+SI_HIDDEN uint32_t si_block_elems(simdinit_dist_kind kind, simdinit_dtype dtype);
+
+/*
+ * A random-fill kernel writes block-local elements [start, start + count) of
+ * one block to out[0 .. count-1]. `st` holds the block's freshly seeded lanes
+ * (the kernel advances it as it likes). 0 <= start, start + count <= block elems.
+ */
+typedef void (*si_fill_fn)(void *out, si_lanes *st, uint32_t start, uint32_t count,
+                           const si_params *p);
+/* Writes n copies of the low `size` bytes of `bits`. */
+typedef void (*si_const_fn)(void *out, size_t n, uint64_t bits, size_t size);
+
+/* One backend: kernels indexed [kind][dtype] (kind < CONSTANT). */
+typedef struct si_kernels {
+    simdinit_backend backend;
+    si_fill_fn fill[3][4];
+    si_const_fn constant;
+} si_kernels;
+
+SI_HIDDEN void si_kernels_init_scalar(si_kernels *k);
+#if defined(SIMDINIT_HAVE_AVX2)
+SI_HIDDEN void si_kernels_init_avx2(si_kernels *k);
+#endif
+#if defined(SIMDINIT_HAVE_NEON)
+SI_HIDDEN void si_kernels_init_neon(si_kernels *k);
+#endif
+
+/* Dispatcher: the kernel table fills use now, or NULL with *status set
+ * (SIMDINIT_ERR_BAD_ENV). */
+SI_HIDDEN const si_kernels *si_active_kernels(simdinit_status *status);
+
+/* Parameter preparation (src/params.c): validates and fills *p. */
+SI_HIDDEN simdinit_status si_params_prepare(si_params *p, const simdinit_dist *dist,
+                                            simdinit_dtype dtype);
+
+/* ---- truncated normal, double precision, scalar, shared by all backends ---- */
+
+/* Prepare the sampler for N(0,1) truncated to [alpha, beta], alpha < beta
+ * (either may be +-inf). Returns the probability mass Phi(beta) - Phi(alpha)
+ * in *mass (relative accuracy ~1e-14, no underflow to 0 for alpha < 38). */
+SI_HIDDEN void si_tn_setup(si_tn *tn, double alpha, double beta, double *mass);
+/* The inverse CDF of the truncated distribution at u in (0, 1): a z in
+ * [alpha, beta] with F(z) = u to ~1e-15 relative accuracy. Deterministic
+ * (IEEE double arithmetic only, no libm). */
+SI_HIDDEN double si_tn_inverse(const si_tn *tn, double u);
+
+#endif /* SIMDINIT_INTERNAL_H */
