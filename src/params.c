@@ -1,0 +1,222 @@
+/*
+ * Parameter validation and preparation: turns a simdinit_dist and an output
+ * type into the constants every backend's kernels read (struct si_params).
+ * Written once, compiled at the baseline, shared by all backends, so the
+ * constants are the same bits everywhere (docs/STREAM.md §3).
+ */
+#include <float.h>
+
+#include "internal.h"
+#include "scalar/math_scalar.h"
+
+/* ---- values of an output type, as bit patterns ---------------------------- */
+
+static int t_width(simdinit_dtype t) { return t == SIMDINIT_F64 ? 64 : t == SIMDINIT_F32 ? 32 : 16; }
+
+/* Round a double to type t, nearest-even. F32/F64 directly; BF16/F16 through
+ * float32, as the value path does. */
+static uint64_t t_round(double x, simdinit_dtype t)
+{
+    switch (t) {
+    case SIMDINIT_F64: return si_f64_bits(x);
+    case SIMDINIT_F32: return si_f32_bits((float)x);
+    case SIMDINIT_BF16: return si_f32_to_bf16((float)x);
+    default: return si_f32_to_f16((float)x);
+    }
+}
+
+static double t_value(uint64_t b, simdinit_dtype t)
+{
+    switch (t) {
+    case SIMDINIT_F64: return si_f64_from_bits(b);
+    case SIMDINIT_F32: return si_f32_from_bits((uint32_t)b);
+    case SIMDINIT_BF16: return si_bf16_to_f32((uint16_t)b);
+    default: return si_f16_to_f32((uint16_t)b);
+    }
+}
+
+/* Neighbouring value toward +inf / -inf on the sign-magnitude encoding. */
+static uint64_t t_step(uint64_t b, simdinit_dtype t, int up)
+{
+    uint64_t sign = UINT64_C(1) << (t_width(t) - 1);
+    if (up) {
+        if (b == sign) return 1;                 /* -0 -> smallest positive */
+        return (b & sign) ? b - 1 : b + 1;
+    }
+    if (b == 0) return sign | 1;                 /* +0 -> smallest negative */
+    return (b & sign) ? b + 1 : b - 1;
+}
+
+/* Smallest value of t >= x (up) or largest <= x (!up). The nearest-even
+ * rounding (even through float32) lands on one of x's two neighbours, so at
+ * most one step fixes it. May return +-inf. */
+static uint64_t t_bound(double x, simdinit_dtype t, int up)
+{
+    uint64_t b = t_round(x, t);
+    double v = t_value(b, t);
+    if (up ? v < x : v > x)
+        b = t_step(b, t, up);
+    return b;
+}
+
+static int t_finite_bits(uint64_t b, simdinit_dtype t)
+{
+    double v = t_value(b, t);
+    return v - v == 0.0;
+}
+
+static double t_max(simdinit_dtype t)
+{
+    switch (t) {
+    case SIMDINIT_F64: return DBL_MAX;
+    case SIMDINIT_F32: return FLT_MAX;
+    case SIMDINIT_BF16: return 0x1.fep+127;
+    default: return 65504.0;
+    }
+}
+
+static int finite(double x) { return x - x == 0.0; }
+static double fabs_(double x) { return x < 0 ? -x : x; }
+
+/* ---- per distribution ----------------------------------------------------- */
+
+static simdinit_status prep_constant(si_params *p, double value)
+{
+    uint64_t b = t_round(value, p->dtype);
+    if (!t_finite_bits(b, p->dtype))
+        return SIMDINIT_ERR_RANGE;
+    p->kind = SIMDINIT_DIST_CONSTANT;
+    p->const_bits = b;
+    return SIMDINIT_OK;
+}
+
+static simdinit_status prep_uniform(si_params *p, double low, double high)
+{
+    simdinit_dtype t = p->dtype;
+    if (!finite(low) || !finite(high))
+        return SIMDINIT_ERR_NONFINITE;
+    if (low > high)
+        return SIMDINIT_ERR_LOW_GT_HIGH;
+    if (fabs_(low) > t_max(t) || fabs_(high) > t_max(t))
+        return SIMDINIT_ERR_RANGE;
+    if (low == high)
+        return prep_constant(p, low);
+    /* Output values live in [lo_t, hi_t]: the smallest value of t >= low and the
+     * largest < high. */
+    uint64_t lo_b = t_bound(low, t, 1);
+    uint64_t hi_b = t_bound(high, t, 0);
+    if (t_value(hi_b, t) >= high)
+        hi_b = t_step(hi_b, t, 0);
+    double lo_t = t_value(lo_b, t), hi_t = t_value(hi_b, t);
+    if (!finite(lo_t) || !finite(hi_t) || lo_t > hi_t)
+        return SIMDINIT_ERR_RANGE;
+    double w = high - lo_t;
+    if (!finite(w))
+        return SIMDINIT_ERR_RANGE;
+    if (t == SIMDINIT_F64) {
+        p->d_lo = lo_t;
+        p->d_scale = w * 0x1p-53;
+        p->d_hi = hi_t;
+        double vmax = p->d_lo + p->d_scale * 0x1.fffffffffffffp+52;
+        p->clamp = vmax > p->d_hi;
+    } else {
+        float wf = (float)w;
+        if (!finite(wf))
+            return SIMDINIT_ERR_RANGE;
+        p->f_lo = (float)lo_t;
+        p->f_scale = wf * 0x1p-24f;
+        p->f_hi = (float)hi_t;
+        float vmax = p->f_lo + p->f_scale * 0x1.fffffep+23f;
+        p->clamp = vmax > p->f_hi;
+    }
+    return SIMDINIT_OK;
+}
+
+static simdinit_status prep_normal(si_params *p, double mean, double std)
+{
+    simdinit_dtype t = p->dtype;
+    if (!finite(mean) || !finite(std))
+        return SIMDINIT_ERR_NONFINITE;
+    if (std < 0)
+        return SIMDINIT_ERR_NEGATIVE_STD;
+    /* Box-Muller reaches 6.66 (float32) / 8.57 (float64) standard deviations:
+     * mean +- 9 std must be representable. */
+    if (fabs_(mean) + 9.0 * std > t_max(t))
+        return SIMDINIT_ERR_RANGE;
+    p->d_mean = mean;
+    p->d_std = std;
+    p->f_mean = (float)mean;
+    p->f_std = (float)std;
+    return SIMDINIT_OK;
+}
+
+/* Threshold on the mass Phi(beta) - Phi(alpha) above which rejection from
+ * Box-Muller candidates (expected <= 4 per element) beats the inverse CDF. */
+#define SI_TN_REJECT_MIN_MASS 0.25
+
+static simdinit_status prep_trunc(si_params *p, double mean, double std, double a, double b)
+{
+    simdinit_dtype t = p->dtype;
+    if (!finite(mean) || !finite(std) || !finite(a) || !finite(b))
+        return SIMDINIT_ERR_NONFINITE;
+    if (std < 0)
+        return SIMDINIT_ERR_NEGATIVE_STD;
+    if (a >= b)
+        return SIMDINIT_ERR_EMPTY_TRUNC;
+    /* The values of t inside [a, b]. */
+    uint64_t lo_b = t_bound(a, t, 1), hi_b = t_bound(b, t, 0);
+    double lo_t = t_value(lo_b, t), hi_t = t_value(hi_b, t);
+    if (!finite(lo_t)) lo_t = -t_max(t);         /* a below the type's range */
+    if (!finite(hi_t)) hi_t = t_max(t);
+    if (lo_t > hi_t)
+        return SIMDINIT_ERR_RANGE;               /* no value of t in [a, b] */
+    if (std == 0) {
+        /* The limit of the truncated normal as std -> 0: a point mass at the
+         * point of [a, b] nearest the mean. */
+        double v = mean < lo_t ? lo_t : mean > hi_t ? hi_t : mean;
+        simdinit_status s = prep_constant(p, v);
+        if (s == SIMDINIT_OK) {
+            double c = t_value(p->const_bits, t);
+            if (c < lo_t) p->const_bits = lo_b;
+            if (c > hi_t) p->const_bits = hi_b;
+        }
+        return s;
+    }
+    if (t != SIMDINIT_F64 && (!finite((float)mean) || !finite((float)std)))
+        return SIMDINIT_ERR_RANGE;
+    p->d_mean = mean;
+    p->d_std = std;
+    p->f_mean = (float)mean;
+    p->f_std = (float)std;
+    p->d_tlo = lo_t;
+    p->d_thi = hi_t;
+    p->f_tlo = (float)lo_t;   /* exact: lo_t is a value of t */
+    p->f_thi = (float)hi_t;
+    /* Both sampling paths target N(mean, std) truncated to [lo_t, hi_t]. */
+    double alpha = (lo_t - mean) / std, beta = (hi_t - mean) / std;
+    double mass = 0;
+    si_tn_setup(&p->tn, alpha, beta, &mass);
+    p->tn_mode = mass >= SI_TN_REJECT_MIN_MASS ? SI_TN_REJECT : SI_TN_INVERSE;
+    return SIMDINIT_OK;
+}
+
+simdinit_status si_params_prepare(si_params *p, const simdinit_dist *d, simdinit_dtype dtype)
+{
+    memset(p, 0, sizeof *p);
+    if (!d)
+        return SIMDINIT_ERR_NULL;
+    if ((unsigned)dtype > SIMDINIT_F16)
+        return SIMDINIT_ERR_BAD_ENUM;
+    p->dtype = dtype;
+    p->kind = d->kind;
+    switch (d->kind) {
+    case SIMDINIT_DIST_UNIFORM: return prep_uniform(p, d->low, d->high);
+    case SIMDINIT_DIST_NORMAL: return prep_normal(p, d->mean, d->std);
+    case SIMDINIT_DIST_TRUNC_NORMAL: return prep_trunc(p, d->mean, d->std, d->a, d->b);
+    case SIMDINIT_DIST_CONSTANT:
+        if (!finite(d->value))
+            return SIMDINIT_ERR_NONFINITE;
+        return prep_constant(p, d->value);
+    default: return SIMDINIT_ERR_BAD_ENUM;
+    }
+}
