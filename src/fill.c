@@ -104,8 +104,9 @@ simdinit_status simdinit_fill(void *out, simdinit_dtype dtype, size_t n, uint64_
     if (!k)
         return s;
 
+    p.nontemporal = n * size >= SI_NT_MIN_BYTES;
     if (p.kind == SIMDINIT_DIST_CONSTANT) {
-        k->constant(out, n, p.const_bits, size);
+        k->constant(out, n, p.const_bits, size, p.nontemporal);
         return SIMDINIT_OK;
     }
     si_fill_fn fn = k->fill[p.kind][dtype];

@@ -110,7 +110,17 @@ typedef struct si_params {
     si_tn tn;
     /* CONSTANT: the element's bits (low dtype-size bytes). */
     uint64_t const_bits;
+    /* Set by the driver when the whole fill is at least SI_NT_MIN_BYTES: a
+     * backend may then use non-temporal stores (and must fence before
+     * returning). A performance hint only: it never changes the values. */
+    int nontemporal;
 } si_params;
+
+/* Fills at least this large bypass the caches with non-temporal stores
+ * (docs/PERFORMANCE.md has the measurements behind the number). */
+#ifndef SI_NT_MIN_BYTES
+#define SI_NT_MIN_BYTES ((size_t)8 << 20)
+#endif
 
 /* Elements per block for a (kind, dtype). */
 SI_HIDDEN uint32_t si_block_elems(simdinit_dist_kind kind, simdinit_dtype dtype);
@@ -122,8 +132,8 @@ SI_HIDDEN uint32_t si_block_elems(simdinit_dist_kind kind, simdinit_dtype dtype)
  */
 typedef void (*si_fill_fn)(void *out, si_lanes *st, uint32_t start, uint32_t count,
                            const si_params *p);
-/* Writes n copies of the low `size` bytes of `bits`. */
-typedef void (*si_const_fn)(void *out, size_t n, uint64_t bits, size_t size);
+/* Writes n copies of the low `size` bytes of `bits` (nontemporal: see si_params). */
+typedef void (*si_const_fn)(void *out, size_t n, uint64_t bits, size_t size, int nontemporal);
 
 /* One backend: kernels indexed [kind][dtype] (kind < CONSTANT). */
 typedef struct si_kernels {

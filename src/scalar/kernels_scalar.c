@@ -232,8 +232,9 @@ static void trunc_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, c
 
 /* ---- constant --------------------------------------------------------------- */
 
-static void constant_scalar(void *out, size_t n, uint64_t bits, size_t size)
+static void constant_scalar(void *out, size_t n, uint64_t bits, size_t size, int nontemporal)
 {
+    (void)nontemporal;
     unsigned char pat[8];
     memcpy(pat, &bits, 8);  /* little-endian hosts: low bytes first */
     unsigned char *o = out;
