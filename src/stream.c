@@ -33,8 +33,13 @@ void si_block_seed(si_lanes *st, uint64_t seed, uint64_t stream, uint64_t block)
     }
 }
 
+/* Elements per block. Truncated normals use quarter-size blocks: in reject
+ * mode element k of a block is its k-th accepted candidate, so starting
+ * inside a block (a row of a column shard, say) regenerates the candidates
+ * before it; a smaller block bounds that, and seeding (32 SplitMix64 calls)
+ * stays small next to ~1000 Box-Muller candidates. */
 uint32_t si_block_elems(simdinit_dist_kind kind, simdinit_dtype dtype)
 {
-    (void)kind;
-    return dtype == SIMDINIT_F64 ? 2048u : 4096u;
+    uint32_t e = dtype == SIMDINIT_F64 ? 2048u : 4096u;
+    return kind == SIMDINIT_DIST_TRUNC_NORMAL ? e / 4 : e;
 }
