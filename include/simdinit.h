@@ -278,6 +278,98 @@ simdinit_status simdinit_fill_scheme(void *out, simdinit_dtype dtype, const uint
                                      uint64_t seed, uint64_t stream);
 
 /* ------------------------------------------------------------------------ */
+/* Parallel fills, model initialization and shards                           */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Thread counts: nthreads > 0 is used as given (capped at 256); nthreads == 0
+ * means the default: SIMDINIT_NUM_THREADS when it holds a positive integer,
+ * else the number of cores this process may run on. The library's worker
+ * threads (pthreads) are created lazily on first use and reused. Every
+ * threaded call produces exactly the bits of the single-threaded call. When
+ * another thread of the process is already using the workers, the call runs
+ * on the calling thread alone (same bits) instead of waiting.
+ */
+int simdinit_default_threads(void);
+
+/*
+ * simdinit_fill_mt — simdinit_fill spread over nthreads threads. The range is
+ * cut into one contiguous, block-aligned piece per thread, and each thread
+ * writes only its own piece: pages untouched before the call are first
+ * touched, and so placed (on multi-socket machines), by the thread that fills
+ * them. Errors: those of simdinit_fill, and SIMDINIT_ERR_BAD_PARAM for
+ * nthreads < 0. Nothing is written on error.
+ */
+simdinit_status simdinit_fill_mt(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
+                                 uint64_t seed, uint64_t stream, const simdinit_dist *dist,
+                                 int nthreads);
+
+/* simdinit_fill_scheme over nthreads threads (same bits). */
+simdinit_status simdinit_fill_scheme_mt(void *out, simdinit_dtype dtype, const uint64_t *shape,
+                                        int ndim, simdinit_layout layout,
+                                        const simdinit_scheme *scheme, size_t n, uint64_t offset,
+                                        uint64_t seed, uint64_t stream, int nthreads);
+
+/*
+ * simdinit_plan_chunks — for engines that own their thread pool. Splits the
+ * fill of [offset, offset + n) into at most max_chunks contiguous chunks
+ * whose inner boundaries fall on block boundaries of the stream (so no block
+ * is seeded or skipped twice) and whose sizes differ by at most one block.
+ * Writes bounds[0] = 0 < bounds[1] < ... < bounds[*nchunks] = n (bounds must
+ * have room for max_chunks + 1 values); chunk c is then
+ *   simdinit_fill(out + bounds[c] * size, dtype, bounds[c+1] - bounds[c],
+ *                 offset + bounds[c], seed, stream, dist)
+ * and any order or concurrency of those calls gives the bits of one call.
+ * n == 0 gives *nchunks = 0. Errors: NULL, BAD_PARAM (max_chunks == 0), and
+ * the validation errors of simdinit_fill for (dtype, dist).
+ */
+simdinit_status simdinit_plan_chunks(simdinit_dtype dtype, const simdinit_dist *dist,
+                                     uint64_t offset, size_t n, size_t max_chunks,
+                                     size_t *bounds, size_t *nchunks);
+
+/* One tensor of a model for simdinit_init_tensors. */
+typedef struct simdinit_tensor {
+    const char *name;                  /* for error reports; may be NULL */
+    void *out;                         /* the whole tensor, numel elements of dtype */
+    simdinit_dtype dtype;
+    uint64_t shape[SIMDINIT_MAX_NDIM];
+    int ndim;
+    simdinit_layout layout;            /* for the scheme's fans */
+    const simdinit_scheme *scheme;     /* non-NULL: initialized by this scheme ... */
+    simdinit_dist dist;                /* ... else drawn from this distribution */
+    uint64_t seed, stream;
+} simdinit_tensor;
+
+/*
+ * simdinit_init_tensors — initialize `count` whole tensors in one call over
+ * nthreads threads. All tensors are validated first; if any is invalid its
+ * index goes to *failed_index (when not NULL), its status is returned and
+ * nothing is written to any tensor. The work is cut into block-aligned
+ * pieces, largest tensors first, that threads take dynamically, so many small
+ * tensors do not wait behind one large one. Each tensor's bits equal
+ * simdinit_fill_scheme / simdinit_fill of the whole tensor.
+ */
+simdinit_status simdinit_init_tensors(const simdinit_tensor *tensors, size_t count, int nthreads,
+                                      size_t *failed_index);
+
+/*
+ * simdinit_fill_shard — the 2-D shard rows [r0, r1) x columns [c0, c1) of a
+ * logical rows x cols tensor (row-major, element (r, c) is index r * cols + c
+ * of the stream), written to out with a leading dimension of ld elements:
+ * element (r, c) goes to out[(r - r0) * ld + (c - c0)]; nothing else in out
+ * is touched. Equal, bit for bit, to that sub-matrix of the full fill: the
+ * shape of tensor-parallel row and column shards. Cost: the shard's elements
+ * plus at most one block per row (the row's start inside its block).
+ * Errors: those of simdinit_fill; SIMDINIT_ERR_OUT_OF_TENSOR (r0 > r1,
+ * r1 > rows, c0 > c1, c1 > cols); SIMDINIT_ERR_BAD_PARAM (ld < c1 - c0 when
+ * there is more than one row); SIMDINIT_ERR_OVERFLOW (rows * cols).
+ */
+simdinit_status simdinit_fill_shard(void *out, size_t ld, simdinit_dtype dtype, uint64_t rows,
+                                    uint64_t cols, uint64_t r0, uint64_t r1, uint64_t c0,
+                                    uint64_t c1, uint64_t seed, uint64_t stream,
+                                    const simdinit_dist *dist);
+
+/* ------------------------------------------------------------------------ */
 /* Backends and dispatch                                                     */
 /* ------------------------------------------------------------------------ */
 

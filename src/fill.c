@@ -86,11 +86,10 @@ simdinit_status simdinit_dist_check(const simdinit_dist *dist, simdinit_dtype dt
     return si_params_prepare(&p, dist, dtype);
 }
 
-simdinit_status simdinit_fill(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
-                              uint64_t seed, uint64_t stream, const simdinit_dist *dist)
+simdinit_status si_fill_check(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
+                              const simdinit_dist *dist, si_params *p)
 {
-    si_params p;
-    simdinit_status s = si_params_prepare(&p, dist, dtype);
+    simdinit_status s = si_params_prepare(p, dist, dtype);
     if (s != SIMDINIT_OK)
         return s;
     if (n == 0)
@@ -100,17 +99,19 @@ simdinit_status simdinit_fill(void *out, simdinit_dtype dtype, size_t n, uint64_
     size_t size = simdinit_dtype_size(dtype);
     if (n > SIZE_MAX / size || (uint64_t)(n - 1) > UINT64_MAX - offset)
         return SIMDINIT_ERR_OVERFLOW;
-    const si_kernels *k = si_active_kernels(&s);
-    if (!k)
-        return s;
+    return SIMDINIT_OK;
+}
 
-    p.nontemporal = n * size >= SI_NT_MIN_BYTES;
-    if (p.kind == SIMDINIT_DIST_CONSTANT) {
-        k->constant(out, n, p.const_bits, size, p.nontemporal);
-        return SIMDINIT_OK;
+void si_fill_run(const si_kernels *k, const si_params *p, void *out, size_t n, uint64_t offset,
+                 uint64_t seed, uint64_t stream)
+{
+    size_t size = simdinit_dtype_size(p->dtype);
+    if (p->kind == SIMDINIT_DIST_CONSTANT) {
+        k->constant(out, n, p->const_bits, size, p->nontemporal);
+        return;
     }
-    si_fill_fn fn = k->fill[p.kind][dtype];
-    uint32_t block_elems = si_block_elems(p.kind, dtype);
+    si_fill_fn fn = k->fill[p->kind][p->dtype];
+    uint32_t block_elems = si_block_elems(p->kind, p->dtype);
     unsigned char *o = out;
     uint64_t i = offset;
     size_t left = n;
@@ -122,11 +123,25 @@ simdinit_status simdinit_fill(void *out, simdinit_dtype dtype, size_t n, uint64_
             cnt = (uint32_t)left;
         si_lanes st;
         si_block_seed(&st, seed, stream, block);
-        fn(o, &st, start, cnt, &p);
+        fn(o, &st, start, cnt, p);
         o += (size_t)cnt * size;
         i += cnt;
         left -= cnt;
     }
+}
+
+simdinit_status simdinit_fill(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
+                              uint64_t seed, uint64_t stream, const simdinit_dist *dist)
+{
+    si_params p;
+    simdinit_status s = si_fill_check(out, dtype, n, offset, dist, &p);
+    if (s != SIMDINIT_OK || n == 0)
+        return s;
+    const si_kernels *k = si_active_kernels(&s);
+    if (!k)
+        return s;
+    p.nontemporal = n * simdinit_dtype_size(dtype) >= SI_NT_MIN_BYTES;
+    si_fill_run(k, &p, out, n, offset, seed, stream);
     return SIMDINIT_OK;
 }
 

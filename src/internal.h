@@ -154,9 +154,26 @@ SI_HIDDEN void si_kernels_init_neon(si_kernels *k);
  * (SIMDINIT_ERR_BAD_ENV). */
 SI_HIDDEN const si_kernels *si_active_kernels(simdinit_status *status);
 
+/* Validate a fill's arguments and prepare *p (src/fill.c); nothing is written. */
+SI_HIDDEN simdinit_status si_fill_check(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
+                                        const simdinit_dist *dist, si_params *p);
+/* Fill [offset, offset + n) of (seed, stream) with prepared, valid params. */
+SI_HIDDEN void si_fill_run(const si_kernels *k, const si_params *p, void *out, size_t n,
+                           uint64_t offset, uint64_t seed, uint64_t stream);
+
 /* Parameter preparation (src/params.c): validates and fills *p. */
 SI_HIDDEN simdinit_status si_params_prepare(si_params *p, const simdinit_dist *dist,
                                             simdinit_dtype dtype);
+
+/* Resolve a scheme fill to its distribution and check the range against the
+ * tensor: SI_STATUS_EMPTY_TENSOR (not a public status) for a zero-element
+ * tensor, where filling is a no-op. */
+#define SI_STATUS_EMPTY_TENSOR ((simdinit_status)1000)
+SI_HIDDEN simdinit_status si_scheme_resolve(simdinit_dist *d, simdinit_dtype dtype,
+                                            const uint64_t *shape, int ndim,
+                                            simdinit_layout layout,
+                                            const simdinit_scheme *scheme, size_t n,
+                                            uint64_t offset);
 
 /* ---- truncated normal, double precision, scalar, shared by all backends ---- */
 

@@ -282,10 +282,9 @@ simdinit_status simdinit_scheme_dist(const simdinit_scheme *sc, const uint64_t *
     return simdinit_scheme_dist_fans(sc, fi, fo, out);
 }
 
-simdinit_status simdinit_fill_scheme(void *out, simdinit_dtype dtype, const uint64_t *shape,
-                                     int ndim, simdinit_layout layout,
-                                     const simdinit_scheme *scheme, size_t n, uint64_t offset,
-                                     uint64_t seed, uint64_t stream)
+simdinit_status si_scheme_resolve(simdinit_dist *d, simdinit_dtype dtype, const uint64_t *shape,
+                                  int ndim, simdinit_layout layout, const simdinit_scheme *scheme,
+                                  size_t n, uint64_t offset)
 {
     if (!scheme)
         return SIMDINIT_ERR_NULL;
@@ -298,9 +297,19 @@ simdinit_status simdinit_fill_scheme(void *out, simdinit_dtype dtype, const uint
     if ((uint64_t)n > numel || offset > numel - (uint64_t)n)
         return SIMDINIT_ERR_OUT_OF_TENSOR;
     if (numel == 0)
-        return SIMDINIT_OK;   /* initializing an empty tensor is a no-op, as in PyTorch */
+        return SI_STATUS_EMPTY_TENSOR;
+    return simdinit_scheme_dist(scheme, shape, ndim, layout, d);
+}
+
+simdinit_status simdinit_fill_scheme(void *out, simdinit_dtype dtype, const uint64_t *shape,
+                                     int ndim, simdinit_layout layout,
+                                     const simdinit_scheme *scheme, size_t n, uint64_t offset,
+                                     uint64_t seed, uint64_t stream)
+{
     simdinit_dist d;
-    if ((s = simdinit_scheme_dist(scheme, shape, ndim, layout, &d)) != SIMDINIT_OK)
-        return s;
+    simdinit_status s = si_scheme_resolve(&d, dtype, shape, ndim, layout, scheme, n, offset);
+    if (s != SIMDINIT_OK)
+        /* initializing an empty tensor is a no-op, as in PyTorch */
+        return s == SI_STATUS_EMPTY_TENSOR ? SIMDINIT_OK : s;
     return simdinit_fill(out, dtype, n, offset, seed, stream, &d);
 }
