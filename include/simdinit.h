@@ -30,6 +30,12 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility; everything declared here is
+ * its public interface. */
+#if defined(__GNUC__) && !defined(_WIN32)
+#pragma GCC visibility push(default)
+#endif
+
 #define SIMDINIT_VERSION_MAJOR 0
 #define SIMDINIT_VERSION_MINOR 1
 #define SIMDINIT_VERSION_PATCH 0
@@ -420,6 +426,10 @@ const char *simdinit_cpu_feature_name(unsigned bit);
 
 /* Library version string, e.g. "0.1.0". */
 const char *simdinit_version(void);
+
+#if defined(__GNUC__) && !defined(_WIN32)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }
