@@ -186,4 +186,11 @@ SI_HIDDEN void si_tn_setup(si_tn *tn, double alpha, double beta, double *mass);
  * (IEEE double arithmetic only, no libm). */
 SI_HIDDEN double si_tn_inverse(const si_tn *tn, double u);
 
+/* The uniform of an inverse-mode element: (k + 1/2) 2^-52 for the upper 52
+ * bits k, exact, in [2^-53, 1 - 2^-53], and 1 - u is exact too. */
+SI_INLINE double si_tn_uniform(uint64_t x)
+{
+    return ((double)(x >> 12) + 0.5) * 0x1p-52;
+}
+
 #endif /* SIMDINIT_INTERNAL_H */

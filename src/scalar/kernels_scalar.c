@@ -152,7 +152,7 @@ static void normal_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, 
 /* ---- truncated normal ---------------------------------------------------- */
 
 /* Inverse mode: element j of a group from step j / 8, lane j % 8,
- * u = ((x >> 11) + 1/2) 2^-53, z = F^-1(u) in double, v = mean + std z,
+ * u = ((x >> 12) + 1/2) 2^-52, z = F^-1(u) in double, v = mean + std z,
  * rounded to the computation type and kept inside [tlo, thi]. */
 static void gen_tn_inverse_f32(si_lanes *st, const si_params *p, float v[SI_GROUP])
 {
@@ -160,7 +160,7 @@ static void gen_tn_inverse_f32(si_lanes *st, const si_params *p, float v[SI_GROU
     for (int h = 0; h < 2; h++) {
         step(st, x);
         for (int l = 0; l < SI_LANES; l++) {
-            double u = ((double)(x[l] >> 11) + 0.5) * 0x1p-53;
+            double u = si_tn_uniform(x[l]);
             float w = (float)(p->d_mean + p->d_std * si_tn_inverse(&p->tn, u));
             v[8 * h + l] = w < p->f_tlo ? p->f_tlo : w > p->f_thi ? p->f_thi : w;
         }
@@ -173,7 +173,7 @@ static void gen_tn_inverse_f64(si_lanes *st, const si_params *p, double v[SI_GRO
     for (int h = 0; h < 2; h++) {
         step(st, x);
         for (int l = 0; l < SI_LANES; l++) {
-            double u = ((double)(x[l] >> 11) + 0.5) * 0x1p-53;
+            double u = si_tn_uniform(x[l]);
             double w = p->d_mean + p->d_std * si_tn_inverse(&p->tn, u);
             v[8 * h + l] = w < p->d_tlo ? p->d_tlo : w > p->d_thi ? p->d_thi : w;
         }
