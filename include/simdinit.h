@@ -216,7 +216,9 @@ typedef enum simdinit_vs_distribution {
  *   TORCH_LINEAR      nn.Linear/ConvNd default weight: KAIMING_UNIFORM with a = sqrt(5)
  *                     and leaky_relu, i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in))
  *   TORCH_LINEAR_BIAS nn.Linear/ConvNd default bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
- *                     fan_in taken from the WEIGHT shape passed in
+ *                     fan_in taken from the WEIGHT shape passed in; the tensor a
+ *                     scheme fill writes is the bias: shape[0] elements (TORCH
+ *                     layout) or shape[ndim-1] (KERAS)
  *  Keras / JAX family (their *Normal presets are TRUNCATED normals):
  *   GLOROT_UNIFORM    variance_scaling(1, fan_avg, uniform)
  *   GLOROT_NORMAL     variance_scaling(1, fan_avg, truncated_normal)      TRUNCATED

@@ -114,7 +114,9 @@ static void build_tables(void)
     g_env_choice = SIMDINIT_BACKEND_AUTO;
     if (env && *env) {
         simdinit_backend b;
-        if (simdinit_backend_from_name(env, &b) != SIMDINIT_OK || !simdinit_backend_usable(b))
+        /* g_usable directly: the public query would re-enter ensure_init(). */
+        if (simdinit_backend_from_name(env, &b) != SIMDINIT_OK ||
+            (b != SIMDINIT_BACKEND_AUTO && !g_usable[b]))
             g_env_bad = 1;
         else
             g_env_choice = b;

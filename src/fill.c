@@ -21,7 +21,7 @@ const char *simdinit_strerror(simdinit_status s)
     case SIMDINIT_ERR_BAD_ENUM: return "unknown enumeration value (dtype, distribution, scheme, mode, layout, nonlinearity or backend)";
     case SIMDINIT_ERR_ZERO_FAN: return "fan is zero";
     case SIMDINIT_ERR_OVERFLOW: return "size overflow: offset + n or a byte count does not fit";
-    case SIMDINIT_ERR_RANGE: return "parameters exceed the range of the output type";
+    case SIMDINIT_ERR_RANGE: return "parameters exceed the range of the output type, or no value of the output type lies in the requested interval";
     case SIMDINIT_ERR_BAD_SHAPE: return "invalid shape: bad ndim or too few dimensions for the layout";
     case SIMDINIT_ERR_OUT_OF_TENSOR: return "range [offset, offset + n) exceeds the tensor's element count";
     case SIMDINIT_ERR_BAD_PARAM: return "parameter outside its domain (gain and scale must be > 0)";

@@ -292,6 +292,12 @@ simdinit_status si_scheme_resolve(simdinit_dist *d, simdinit_dtype dtype, const 
     simdinit_status s = simdinit_numel(shape, ndim, &numel);
     if (s != SIMDINIT_OK)
         return s;
+    if (scheme->kind == SIMDINIT_TORCH_LINEAR_BIAS) {
+        /* The tensor written is the bias: out_features elements. */
+        if (ndim < 1)
+            return SIMDINIT_ERR_BAD_SHAPE;
+        numel = numel == 0 ? 0 : layout == SIMDINIT_LAYOUT_KERAS ? shape[ndim - 1] : shape[0];
+    }
     if (simdinit_dtype_size(dtype) == 0)
         return SIMDINIT_ERR_BAD_ENUM;
     if ((uint64_t)n > numel || offset > numel - (uint64_t)n)

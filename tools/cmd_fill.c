@@ -1,0 +1,525 @@
+/* `simdinit fill`: write one tensor (or a slice of one) to a .npy file. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "npy.h"
+
+/* Elements filled and written per step; the library's split invariance makes
+ * the file identical to one filled in a single call. */
+#define FILL_CHUNK ((size_t)16 << 20)
+
+static const char fill_usage[] =
+    "usage: simdinit fill --dist DIST [DIST OPTIONS] --count N [COMMON OPTIONS]\n"
+    "       simdinit fill --scheme SCHEME --shape D0,D1,... [SCHEME OPTIONS] [COMMON OPTIONS]\n"
+    "\n"
+    "Writes elements [offset, offset + count) of the tensor (seed, stream) to a\n"
+    ".npy file. Element i depends only on (seed, stream, i), the distribution and\n"
+    "the dtype, so slices written with --offset concatenate to the whole tensor.\n"
+    "\n"
+    "Common options:\n"
+    "  --dtype f32|f64|bf16|f16   output type (required)\n"
+    "  --out FILE.npy             output file (required)\n"
+    "  --seed S                   required, except for --dist constant\n"
+    "  --stream T                 default 0\n"
+    "  --offset K                 first element index, default 0\n"
+    "  --count N                  number of elements (required with --dist; with\n"
+    "                             --scheme default: the rest of the tensor)\n"
+    "  --backend NAME             auto|scalar|avx2|neon (default: SIMDINIT_BACKEND or auto)\n"
+    "  Integers are decimal or 0x hex.\n"
+    "\n"
+    "Distributions (--dist):\n"
+    "  uniform       [--low L --high H]            U[L, H), default L 0, H 1\n"
+    "  normal        [--mean M --std S]            N(M, S^2), default 0, 1 (not truncated)\n"
+    "  trunc_normal  [--mean M --std S --a A --b B] N(M, S^2) on [A, B]; A, B are absolute\n"
+    "                                              bounds (default 0, 1, -2, 2 as PyTorch)\n"
+    "  constant      --value V                     every element V\n"
+    "\n"
+    "Schemes (--scheme), PyTorch family (normals NOT truncated):\n"
+    "  xavier_uniform, xavier_normal     [--gain G | --nonlinearity NL [--param P]]\n"
+    "  kaiming_uniform, kaiming_normal   [--nonlinearity NL] [--param A] [--mode fan_in|fan_out]\n"
+    "                                    (default leaky_relu with slope A = 0, fan_in)\n"
+    "  torch_linear                      nn.Linear/ConvNd default weight\n"
+    "  torch_linear_bias                 nn.Linear/ConvNd default bias: --shape is the\n"
+    "                                    WEIGHT shape; writes the bias (shape[0] elements,\n"
+    "                                    shape[-1] with --layout keras)\n"
+    "Keras/JAX family (*_normal are TRUNCATED normals):\n"
+    "  glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal\n"
+    "  variance_scaling                  [--scale X] [--mode fan_in|fan_out|fan_avg]\n"
+    "                                    [--distribution truncated_normal|untruncated_normal|uniform]\n"
+    "                                    (default 1, fan_in, truncated_normal)\n"
+    "Scheme options:\n"
+    "  --shape D0,D1,...          tensor shape (required), row-major element order\n"
+    "  --layout torch|keras       fan convention: torch (out, in, *kernel) or keras\n"
+    "                             (*kernel, in, out); default torch\n"
+    "  --nonlinearity NL          linear, conv1d, conv2d, conv3d, conv_transpose1d,\n"
+    "                             conv_transpose2d, conv_transpose3d, sigmoid, tanh,\n"
+    "                             relu, leaky_relu, selu (for xavier: gain =\n"
+    "                             calculate_gain(NL, P), leaky_relu slope default 0.01)\n"
+    "  When the whole tensor is written the .npy shape is the tensor's shape,\n"
+    "  otherwise it is 1-D (count,).\n"
+    "\n"
+    "Output: a .npy v1.0 file, C order, data aligned to 64 bytes. f32 '<f4',\n"
+    "f64 '<f8', f16 '<f2'. NumPy has no bfloat16, so bf16 is stored as '<u2'\n"
+    "holding the raw bfloat16 bits; to read it:\n"
+    "  (np.load(f).astype(np.uint32) << 16).view(np.float32)\n"
+    "Prints one line: elements, bytes, fill seconds, Gelem/s, GB/s (fill time only).\n"
+    "Exit status: 0 ok, 1 I/O or memory failure, 2 bad arguments.\n";
+
+/* Option table indices. */
+enum {
+    O_DIST, O_SCHEME, O_DTYPE, O_OUT, O_SEED, O_STREAM, O_OFFSET, O_COUNT, O_BACKEND,
+    O_LOW, O_HIGH, O_MEAN, O_STD, O_A, O_B, O_VALUE,
+    O_SHAPE, O_LAYOUT, O_GAIN, O_NONLINEARITY, O_PARAM, O_MODE, O_SCALE, O_DISTRIBUTION,
+    O_NUM
+};
+
+typedef struct fill_args {
+    const char *dist, *scheme, *dtype, *out, *backend;
+    const char *shape, *layout, *nonlinearity, *mode, *distribution;
+    uint64_t seed, stream, offset, count;
+    double low, high, mean, std, a, b, value, gain, param, scale;
+} fill_args;
+
+/* Everything needed to write the file, fully validated. */
+typedef struct fill_job {
+    simdinit_dtype dtype;
+    bool use_scheme;
+    simdinit_dist dist;       /* --dist, or the distribution the scheme resolves to */
+    simdinit_scheme scheme;   /* --scheme */
+    simdinit_layout layout;
+    uint64_t shape[SIMDINIT_MAX_NDIM]; /* --shape as passed to the library */
+    int ndim;
+    uint64_t file_shape[SIMDINIT_MAX_NDIM]; /* the .npy shape */
+    int file_ndim;
+    uint64_t seed, stream, offset, count;
+    const char *path;
+    char what[640]; /* what was drawn, for the report line */
+} fill_job;
+
+static const int dist_only[] = {O_LOW, O_HIGH, O_MEAN, O_STD, O_A, O_B, O_VALUE};
+static const int scheme_only[] = {O_SHAPE, O_LAYOUT, O_GAIN, O_NONLINEARITY,
+                                  O_PARAM, O_MODE, O_SCALE, O_DISTRIBUTION};
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---------------------------------------------------------------------- */
+/* --dist                                                                  */
+/* ---------------------------------------------------------------------- */
+
+static int build_dist_job(const cli_opt *opts, const fill_args *args, fill_job *job)
+{
+    int kind, rc;
+    if ((rc = cli_lookup("--dist", args->dist, cli_dist_name, &kind)) != 0)
+        return rc;
+    if ((rc = cli_reject(opts, scheme_only, COUNT_OF(scheme_only), "with --dist")) != 0)
+        return rc;
+
+    char context[64];
+    snprintf(context, sizeof context, "with --dist %s", args->dist);
+    switch ((simdinit_dist_kind)kind) {
+    case SIMDINIT_DIST_UNIFORM: {
+        static const int bad[] = {O_MEAN, O_STD, O_A, O_B, O_VALUE};
+        rc = cli_reject(opts, bad, COUNT_OF(bad), context);
+        job->dist = simdinit_dist_uniform(args->low, args->high);
+        break;
+    }
+    case SIMDINIT_DIST_NORMAL: {
+        static const int bad[] = {O_LOW, O_HIGH, O_A, O_B, O_VALUE};
+        rc = cli_reject(opts, bad, COUNT_OF(bad), context);
+        job->dist = simdinit_dist_normal(args->mean, args->std);
+        break;
+    }
+    case SIMDINIT_DIST_TRUNC_NORMAL: {
+        static const int bad[] = {O_LOW, O_HIGH, O_VALUE};
+        rc = cli_reject(opts, bad, COUNT_OF(bad), context);
+        job->dist = simdinit_dist_trunc_normal(args->mean, args->std, args->a, args->b);
+        break;
+    }
+    case SIMDINIT_DIST_CONSTANT: {
+        static const int bad[] = {O_LOW, O_HIGH, O_MEAN, O_STD, O_A, O_B};
+        rc = cli_reject(opts, bad, COUNT_OF(bad), context);
+        if (rc == 0 && !opts[O_VALUE].seen)
+            rc = cli_fail(CLI_EXIT_USAGE, "--dist constant needs --value");
+        job->dist = simdinit_dist_constant(args->value);
+        break;
+    }
+    }
+    if (rc)
+        return rc;
+    if (!opts[O_COUNT].seen)
+        return cli_fail(CLI_EXIT_USAGE, "--count is required with --dist");
+    if (!opts[O_SEED].seen && job->dist.kind != SIMDINIT_DIST_CONSTANT)
+        return cli_fail(CLI_EXIT_USAGE, "--seed is required");
+
+    simdinit_status st = simdinit_dist_check(&job->dist, job->dtype);
+    char desc[128];
+    cli_format_dist(desc, sizeof desc, &job->dist);
+    if (st != SIMDINIT_OK) {
+        char what[256];
+        snprintf(what, sizeof what, "invalid --dist %s for %s", desc, args->dtype);
+        return cli_fail_status(st, what);
+    }
+    snprintf(job->what, sizeof job->what, "%s", desc);
+    job->use_scheme = false;
+    job->count = args->count;
+    job->file_ndim = 1;
+    job->file_shape[0] = args->count;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* --scheme                                                                */
+/* ---------------------------------------------------------------------- */
+
+/* --nonlinearity / --param for a scheme: *nl and *param keep their defaults
+ * when the options are absent. */
+static int parse_nonlinearity(const cli_opt *opts, const fill_args *args,
+                              simdinit_nonlinearity *nl, double *param)
+{
+    if (opts[O_NONLINEARITY].seen) {
+        int v, rc;
+        if ((rc = cli_lookup("--nonlinearity", args->nonlinearity, cli_nonlinearity_name, &v)) != 0)
+            return rc;
+        *nl = (simdinit_nonlinearity)v;
+    }
+    if (opts[O_PARAM].seen) {
+        if (*nl != SIMDINIT_NL_LEAKY_RELU)
+            return cli_fail(CLI_EXIT_USAGE, "--param only applies to --nonlinearity leaky_relu");
+        *param = args->param;
+    }
+    return 0;
+}
+
+static int apply_scheme_options(const cli_opt *opts, const fill_args *args, fill_job *job)
+{
+    simdinit_scheme *s = &job->scheme;
+    char context[64];
+    snprintf(context, sizeof context, "with --scheme %s", args->scheme);
+    int rc, v;
+
+    switch (s->kind) {
+    case SIMDINIT_XAVIER_UNIFORM:
+    case SIMDINIT_XAVIER_NORMAL: {
+        static const int bad[] = {O_MODE, O_SCALE, O_DISTRIBUTION};
+        if ((rc = cli_reject(opts, bad, COUNT_OF(bad), context)) != 0)
+            return rc;
+        if (opts[O_GAIN].seen && (opts[O_NONLINEARITY].seen || opts[O_PARAM].seen))
+            return cli_fail(CLI_EXIT_USAGE, "give either --gain or --nonlinearity, not both");
+        if (opts[O_PARAM].seen && !opts[O_NONLINEARITY].seen)
+            return cli_fail(CLI_EXIT_USAGE, "--param needs --nonlinearity with --scheme %s",
+                            args->scheme);
+        if (opts[O_GAIN].seen)
+            s->gain = args->gain;
+        if (opts[O_NONLINEARITY].seen) {
+            /* torch.nn.init.calculate_gain: leaky_relu's slope defaults to 0.01. */
+            simdinit_nonlinearity nl = SIMDINIT_NL_LINEAR;
+            double param = 0.01;
+            if ((rc = parse_nonlinearity(opts, args, &nl, &param)) != 0)
+                return rc;
+            simdinit_status st = simdinit_gain(nl, param, &s->gain);
+            if (st != SIMDINIT_OK)
+                return cli_fail_status(st, "invalid --nonlinearity/--param");
+        }
+        return 0;
+    }
+    case SIMDINIT_KAIMING_UNIFORM:
+    case SIMDINIT_KAIMING_NORMAL: {
+        static const int bad[] = {O_GAIN, O_SCALE, O_DISTRIBUTION};
+        if ((rc = cli_reject(opts, bad, COUNT_OF(bad), context)) != 0)
+            return rc;
+        if ((rc = parse_nonlinearity(opts, args, &s->nonlinearity, &s->a)) != 0)
+            return rc;
+        if (opts[O_MODE].seen) {
+            if ((rc = cli_lookup("--mode", args->mode, cli_mode_name, &v)) != 0)
+                return rc;
+            if (v == SIMDINIT_FAN_AVG)
+                return cli_fail(CLI_EXIT_USAGE,
+                                "--mode fan_avg is only valid with --scheme variance_scaling");
+            s->mode = (simdinit_fan_mode)v;
+        }
+        return 0;
+    }
+    case SIMDINIT_VARIANCE_SCALING: {
+        static const int bad[] = {O_GAIN, O_NONLINEARITY, O_PARAM};
+        if ((rc = cli_reject(opts, bad, COUNT_OF(bad), context)) != 0)
+            return rc;
+        if (opts[O_SCALE].seen)
+            s->scale = args->scale;
+        if (opts[O_MODE].seen) {
+            if ((rc = cli_lookup("--mode", args->mode, cli_mode_name, &v)) != 0)
+                return rc;
+            s->mode = (simdinit_fan_mode)v;
+        }
+        if (opts[O_DISTRIBUTION].seen) {
+            if ((rc = cli_lookup("--distribution", args->distribution, cli_vs_dist_name, &v)) != 0)
+                return rc;
+            s->distribution = (simdinit_vs_distribution)v;
+        }
+        return 0;
+    }
+    default: {
+        /* Fixed presets: nothing to configure. */
+        static const int bad[] = {O_GAIN, O_NONLINEARITY, O_PARAM, O_MODE, O_SCALE,
+                                  O_DISTRIBUTION};
+        return cli_reject(opts, bad, COUNT_OF(bad), context);
+    }
+    }
+}
+
+static int build_scheme_job(const cli_opt *opts, const fill_args *args, fill_job *job)
+{
+    simdinit_scheme_kind kind;
+    int rc, v;
+    if (simdinit_scheme_from_name(args->scheme, &kind) != SIMDINIT_OK)
+        return cli_lookup("--scheme", args->scheme, cli_scheme_name, &v);
+    if ((rc = cli_reject(opts, dist_only, COUNT_OF(dist_only), "with --scheme")) != 0)
+        return rc;
+    if (!opts[O_SHAPE].seen)
+        return cli_fail(CLI_EXIT_USAGE, "--shape is required with --scheme");
+    if ((rc = cli_parse_shape("--shape", args->shape, job->shape, &job->ndim)) != 0)
+        return rc;
+    job->layout = SIMDINIT_LAYOUT_TORCH;
+    if (opts[O_LAYOUT].seen) {
+        if ((rc = cli_lookup("--layout", args->layout, cli_layout_name, &v)) != 0)
+            return rc;
+        job->layout = (simdinit_layout)v;
+    }
+    job->scheme = simdinit_scheme_default(kind);
+    if ((rc = apply_scheme_options(opts, args, job)) != 0)
+        return rc;
+    if (!opts[O_SEED].seen)
+        return cli_fail(CLI_EXIT_USAGE, "--seed is required");
+
+    char shape_str[400];
+    cli_format_shape(shape_str, sizeof shape_str, job->shape, job->ndim);
+
+    /* The tensor written: the weight itself, or for torch_linear_bias the bias
+     * of a layer with that weight. */
+    uint64_t numel;
+    simdinit_status st = simdinit_numel(job->shape, job->ndim, &numel);
+    if (st != SIMDINIT_OK)
+        return cli_fail_status(st, "invalid --shape");
+    if (kind == SIMDINIT_TORCH_LINEAR_BIAS) {
+        int need = job->layout == SIMDINIT_LAYOUT_TORCH ? 2 : 1;
+        if (job->ndim < need)
+            return cli_fail(CLI_EXIT_USAGE,
+                            "--scheme torch_linear_bias needs the weight shape (at least %d "
+                            "dimensions with --layout %s)", need, cli_layout_name((int)job->layout));
+        numel = job->layout == SIMDINIT_LAYOUT_TORCH ? job->shape[0] : job->shape[job->ndim - 1];
+        job->file_ndim = 1;
+        job->file_shape[0] = numel;
+    } else {
+        job->file_ndim = job->ndim;
+        memcpy(job->file_shape, job->shape, sizeof job->shape);
+    }
+
+    /* Validate the scheme for this shape. A zero-element tensor is a no-op
+     * (as in PyTorch), so its fans need not be usable. */
+    st = simdinit_scheme_dist(&job->scheme, job->shape, job->ndim, job->layout, &job->dist);
+    char desc[128] = "empty";
+    if (st == SIMDINIT_OK)
+        cli_format_dist(desc, sizeof desc, &job->dist);
+    else if (numel != 0) {
+        char what[512];
+        snprintf(what, sizeof what, "invalid --scheme %s for --shape %s --layout %s",
+                 args->scheme, shape_str, cli_layout_name((int)job->layout));
+        return cli_fail_status(st, what);
+    }
+    if (st == SIMDINIT_OK && (st = simdinit_dist_check(&job->dist, job->dtype)) != SIMDINIT_OK) {
+        char what[512];
+        snprintf(what, sizeof what, "--scheme %s gives %s, invalid for %s", args->scheme, desc,
+                 args->dtype);
+        return cli_fail_status(st, what);
+    }
+
+    if (job->offset > numel)
+        return cli_fail(CLI_EXIT_USAGE, "--offset %" PRIu64 " is past the end of the tensor (%"
+                        PRIu64 " elements)", job->offset, numel);
+    if (opts[O_COUNT].seen) {
+        if (args->count > numel - job->offset)
+            return cli_fail(CLI_EXIT_USAGE,
+                            "--offset %" PRIu64 " + --count %" PRIu64
+                            " exceeds the tensor's %" PRIu64 " elements",
+                            job->offset, args->count, numel);
+        job->count = args->count;
+    } else {
+        job->count = numel - job->offset;
+    }
+    if (job->offset != 0 || job->count != numel) {
+        job->file_ndim = 1;
+        job->file_shape[0] = job->count;
+    }
+    job->use_scheme = true;
+    snprintf(job->what, sizeof job->what, "%s %s %s: %s", args->scheme, shape_str,
+             cli_layout_name((int)job->layout), desc);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Writing                                                                 */
+/* ---------------------------------------------------------------------- */
+
+static simdinit_status fill_chunk(const fill_job *job, void *buf, size_t n, uint64_t offset)
+{
+    if (job->use_scheme)
+        return simdinit_fill_scheme(buf, job->dtype, job->shape, job->ndim, job->layout,
+                                    &job->scheme, n, offset, job->seed, job->stream);
+    return simdinit_fill(buf, job->dtype, n, offset, job->seed, job->stream, &job->dist);
+}
+
+static int write_job(const fill_job *job)
+{
+    const size_t esize = simdinit_dtype_size(job->dtype);
+    const size_t chunk = job->count < FILL_CHUNK ? (size_t)job->count : FILL_CHUNK;
+    void *buf = NULL;
+    FILE *f = NULL;
+    double fill_s = 0;
+    bool remove_on_error = false;
+    int rc = 0;
+
+    if (job->count > UINT64_MAX / esize)
+        return cli_fail(CLI_EXIT_USAGE, "--count %" PRIu64 " is too large", job->count);
+    if (chunk > 0) {
+        buf = malloc(chunk * esize);
+        if (buf == NULL)
+            return cli_fail(CLI_EXIT_RUNTIME, "out of memory (%zu bytes)", chunk * esize);
+        /* Fault the pages in before timing (through cli_memset: a plain memset of 0
+         * right after malloc may be turned into calloc, which touches nothing). */
+        cli_memset(buf, 0, chunk * esize);
+    }
+
+    f = fopen(job->path, "wb");
+    if (f == NULL) {
+        rc = cli_fail(CLI_EXIT_RUNTIME, "cannot open '%s': %s", job->path, strerror(errno));
+        goto done;
+    }
+    /* Only a regular file we opened is removed on failure (never /dev/null). */
+    struct stat sb;
+    remove_on_error = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
+    if (npy_write_header(f, npy_descr(job->dtype), job->file_shape, job->file_ndim) == 0) {
+        rc = cli_fail(CLI_EXIT_RUNTIME, "cannot write '%s': %s", job->path, strerror(errno));
+        goto done;
+    }
+    for (uint64_t written = 0; written < job->count;) {
+        size_t n = job->count - written < chunk ? (size_t)(job->count - written) : chunk;
+        double t0 = cli_now();
+        simdinit_status st = fill_chunk(job, buf, n, job->offset + written);
+        fill_s += cli_now() - t0;
+        if (st != SIMDINIT_OK) {
+            rc = cli_fail_status(st, "fill failed");
+            goto done;
+        }
+        if (fwrite(buf, esize, n, f) != n) {
+            rc = cli_fail(CLI_EXIT_RUNTIME, "cannot write '%s': %s", job->path, strerror(errno));
+            goto done;
+        }
+        written += n;
+    }
+    int closed = fclose(f);
+    f = NULL;
+    if (closed != 0) {
+        rc = cli_fail(CLI_EXIT_RUNTIME, "cannot write '%s': %s", job->path, strerror(errno));
+        goto done;
+    }
+
+done:
+    if (f != NULL)
+        fclose(f);
+    if (rc != 0 && remove_on_error)
+        remove(job->path); /* never leave a truncated file behind */
+    free(buf);
+    if (rc != 0)
+        return rc;
+
+    const uint64_t bytes = job->count * esize;
+    printf("%s: %" PRIu64 " elements, %" PRIu64 " bytes, %.6f s, %.3f Gelem/s, %.3f GB/s "
+           "(%s, %s)\n",
+           job->path, job->count, bytes, fill_s, cli_rate((double)job->count, fill_s),
+           cli_rate((double)bytes, fill_s), simdinit_dtype_name(job->dtype), job->what);
+    if (fflush(stdout) != 0)
+        return cli_fail(CLI_EXIT_RUNTIME, "cannot write to standard output: %s", strerror(errno));
+    return CLI_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Entry point                                                             */
+/* ---------------------------------------------------------------------- */
+
+int cmd_fill(int argc, char **argv)
+{
+    fill_args args = {
+        .low = 0, .high = 1, .mean = 0, .std = 1, .a = -2, .b = 2,
+        .stream = 0, .offset = 0,
+    };
+    cli_opt opts[O_NUM] = {
+        [O_DIST] = {"dist", CLI_OPT_STRING, &args.dist, false},
+        [O_SCHEME] = {"scheme", CLI_OPT_STRING, &args.scheme, false},
+        [O_DTYPE] = {"dtype", CLI_OPT_STRING, &args.dtype, false},
+        [O_OUT] = {"out", CLI_OPT_STRING, &args.out, false},
+        [O_SEED] = {"seed", CLI_OPT_U64, &args.seed, false},
+        [O_STREAM] = {"stream", CLI_OPT_U64, &args.stream, false},
+        [O_OFFSET] = {"offset", CLI_OPT_U64, &args.offset, false},
+        [O_COUNT] = {"count", CLI_OPT_U64, &args.count, false},
+        [O_BACKEND] = {"backend", CLI_OPT_STRING, &args.backend, false},
+        [O_LOW] = {"low", CLI_OPT_F64, &args.low, false},
+        [O_HIGH] = {"high", CLI_OPT_F64, &args.high, false},
+        [O_MEAN] = {"mean", CLI_OPT_F64, &args.mean, false},
+        [O_STD] = {"std", CLI_OPT_F64, &args.std, false},
+        [O_A] = {"a", CLI_OPT_F64, &args.a, false},
+        [O_B] = {"b", CLI_OPT_F64, &args.b, false},
+        [O_VALUE] = {"value", CLI_OPT_F64, &args.value, false},
+        [O_SHAPE] = {"shape", CLI_OPT_STRING, &args.shape, false},
+        [O_LAYOUT] = {"layout", CLI_OPT_STRING, &args.layout, false},
+        [O_GAIN] = {"gain", CLI_OPT_F64, &args.gain, false},
+        [O_NONLINEARITY] = {"nonlinearity", CLI_OPT_STRING, &args.nonlinearity, false},
+        [O_PARAM] = {"param", CLI_OPT_F64, &args.param, false},
+        [O_MODE] = {"mode", CLI_OPT_STRING, &args.mode, false},
+        [O_SCALE] = {"scale", CLI_OPT_F64, &args.scale, false},
+        [O_DISTRIBUTION] = {"distribution", CLI_OPT_STRING, &args.distribution, false},
+    };
+    int rc = cli_parse(argc, argv, opts, O_NUM);
+    if (rc == CLI_HELP) {
+        fputs(fill_usage, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (rc)
+        return rc;
+
+    if (opts[O_DIST].seen == opts[O_SCHEME].seen)
+        return cli_fail(CLI_EXIT_USAGE, "give exactly one of --dist and --scheme "
+                                        "(see 'simdinit fill --help')");
+    if (!opts[O_DTYPE].seen)
+        return cli_fail(CLI_EXIT_USAGE, "--dtype is required");
+    if (!opts[O_OUT].seen)
+        return cli_fail(CLI_EXIT_USAGE, "--out is required");
+    if (args.out[0] == '\0')
+        return cli_fail(CLI_EXIT_USAGE, "--out needs a file name");
+
+    fill_job job;
+    memset(&job, 0, sizeof job);
+    int dtype;
+    if ((rc = cli_lookup("--dtype", args.dtype, cli_dtype_name, &dtype)) != 0)
+        return rc;
+    job.dtype = (simdinit_dtype)dtype;
+    job.seed = args.seed;
+    job.stream = args.stream;
+    job.offset = args.offset;
+    job.path = args.out;
+
+    rc = opts[O_DIST].seen ? build_dist_job(opts, &args, &job)
+                           : build_scheme_job(opts, &args, &job);
+    if (rc)
+        return rc;
+    if (job.count > UINT64_MAX - job.offset)
+        return cli_fail(CLI_EXIT_USAGE, "--offset + --count overflows 64 bits");
+    if ((rc = cli_select_backend(args.backend)) != 0)
+        return rc;
+    return write_job(&job);
+}
