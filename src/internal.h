@@ -99,6 +99,11 @@ typedef struct si_params {
     float f_lo, f_scale, f_hi;
     double d_lo, d_scale, d_hi;
     int clamp;
+    /* BF16 and F16 UNIFORM: after the float32 value above (the F32 fill's
+     * value, bit for bit), v = min(max(v, n_lo), n_hi), the smallest value of
+     * the type >= low and the largest < high, then rounding: the clamp only
+     * moves values whose rounding would leave [low, high). */
+    float f_nlo, f_nhi;
     /* NORMAL and TRUNC_NORMAL: v = mean + std * z. */
     float f_mean, f_std;
     double d_mean, d_std;

@@ -310,7 +310,7 @@ simdinit_status simdinit_init_tensors(const simdinit_tensor *tensors, size_t cou
         return SIMDINIT_ERR_NULL;
     if (nthreads < 0)
         return SIMDINIT_ERR_BAD_PARAM;
-    simdinit_status s;
+    simdinit_status s = SIMDINIT_OK;
     const si_kernels *k = si_active_kernels(&s);
     if (!k)
         return s;

@@ -101,33 +101,45 @@ static simdinit_status prep_uniform(si_params *p, double low, double high)
         return SIMDINIT_ERR_RANGE;
     if (low == high)
         return prep_constant(p, low);
-    /* Output values live in [lo_t, hi_t]: the smallest value of t >= low and the
-     * largest < high. */
-    uint64_t lo_b = t_bound(low, t, 1);
-    uint64_t hi_b = t_bound(high, t, 0);
-    if (t_value(hi_b, t) >= high)
-        hi_b = t_step(hi_b, t, 0);
-    double lo_t = t_value(lo_b, t), hi_t = t_value(hi_b, t);
-    if (!finite(lo_t) || !finite(hi_t) || lo_t > hi_t)
+    /* The computation type: F32 for the float32 family. Its values live in
+     * [lo_c, hi_c], the smallest value >= low and the largest < high. */
+    simdinit_dtype c = t == SIMDINIT_F64 ? SIMDINIT_F64 : SIMDINIT_F32;
+    uint64_t lo_b = t_bound(low, c, 1);
+    uint64_t hi_b = t_bound(high, c, 0);
+    if (t_value(hi_b, c) >= high)
+        hi_b = t_step(hi_b, c, 0);
+    double lo_c = t_value(lo_b, c), hi_c = t_value(hi_b, c);
+    if (!finite(lo_c) || !finite(hi_c) || lo_c > hi_c)
         return SIMDINIT_ERR_RANGE;
-    double w = high - lo_t;
+    double w = high - lo_c;
     if (!finite(w))
         return SIMDINIT_ERR_RANGE;
     if (t == SIMDINIT_F64) {
-        p->d_lo = lo_t;
+        p->d_lo = lo_c;
         p->d_scale = w * 0x1p-53;
-        p->d_hi = hi_t;
+        p->d_hi = hi_c;
         double vmax = p->d_lo + p->d_scale * 0x1.fffffffffffffp+52;
         p->clamp = vmax > p->d_hi;
-    } else {
-        float wf = (float)w;
-        if (!finite(wf))
-            return SIMDINIT_ERR_RANGE;
-        p->f_lo = (float)lo_t;
-        p->f_scale = wf * 0x1p-24f;
-        p->f_hi = (float)hi_t;
-        float vmax = p->f_lo + p->f_scale * 0x1.fffffep+23f;
-        p->clamp = vmax > p->f_hi;
+        return SIMDINIT_OK;
+    }
+    float wf = (float)w;
+    if (!finite(wf))
+        return SIMDINIT_ERR_RANGE;
+    p->f_lo = (float)lo_c;
+    p->f_scale = wf * 0x1p-24f;
+    p->f_hi = (float)hi_c;
+    float vmax = p->f_lo + p->f_scale * 0x1.fffffep+23f;
+    p->clamp = vmax > p->f_hi;
+    if (t != SIMDINIT_F32) {
+        /* The narrow type's own bounds inside [low, high). */
+        uint64_t nlo = t_bound(low, t, 1), nhi = t_bound(high, t, 0);
+        if (t_value(nhi, t) >= high)
+            nhi = t_step(nhi, t, 0);
+        double vlo = t_value(nlo, t), vhi = t_value(nhi, t);
+        if (!finite(vlo) || !finite(vhi) || vlo > vhi)
+            return SIMDINIT_ERR_RANGE;   /* no value of the type in [low, high) */
+        p->f_nlo = (float)vlo;
+        p->f_nhi = (float)vhi;
     }
     return SIMDINIT_OK;
 }

@@ -60,7 +60,7 @@ SI_MATH_FN SI_VF SI_MATH_NAME(si_log_f32)(SI_VF x)
     R = SI_F_MUL(z, R);
     SI_VF hfsq = SI_F_MUL(SI_F_MUL(SI_F_SET(0.5f), f), f);
     /* e*ln2_hi - ((hfsq - (s*(hfsq+R) + e*ln2_lo)) - f) */
-    SI_VF t = SI_F_ADD(SI_F_MUL(s, SI_F_ADD(hfsq, R)), SI_F_MUL(e, SI_F_SET(0x1.7f7d1cp-20f)));
+    SI_VF t = SI_F_ADD(SI_F_MUL(s, SI_F_ADD(hfsq, R)), SI_F_MUL(e, SI_F_SET(0x1.2fefa2p-17f)));
     t = SI_F_SUB(SI_F_SUB(hfsq, t), f);
     return SI_F_SUB(SI_F_MUL(e, SI_F_SET(0x1.62e3p-1f)), t);
 }

@@ -73,7 +73,10 @@ static void gen_uniform_f32(si_lanes *st, const si_params *p, float v[SI_GROUP])
     for (int j = 0; j < SI_GROUP; j++) {
         uint32_t half = (uint32_t)(x[j >> 1] >> (32 * (j & 1)));
         float u = si_uniform_f32(half >> 8, p->f_lo, p->f_scale);
-        v[j] = p->clamp && u > p->f_hi ? p->f_hi : u;
+        u = p->clamp && u > p->f_hi ? p->f_hi : u;
+        if (p->dtype != SIMDINIT_F32)    /* keep the rounding inside [low, high) */
+            u = u < p->f_nlo ? p->f_nlo : u > p->f_nhi ? p->f_nhi : u;
+        v[j] = u;
     }
 }
 
