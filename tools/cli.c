@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -361,6 +362,23 @@ int cli_select_backend(const char *name)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Threads                                                                 */
+/* ---------------------------------------------------------------------- */
+
+int cli_threads(uint64_t value, int *threads)
+{
+    if (value > CLI_MAX_THREADS)
+        return cli_fail(CLI_EXIT_USAGE,
+                        "invalid value for --threads: %" PRIu64 " (expected 0 = default, "
+                        "SIMDINIT_NUM_THREADS or all usable cores, up to %d)",
+                        value, CLI_MAX_THREADS);
+    *threads = value == 0 ? simdinit_default_threads() : (int)value;
+    if (*threads < 1)
+        *threads = 1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Timing and element access                                               */
 /* ---------------------------------------------------------------------- */
 
@@ -368,6 +386,14 @@ double cli_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double cli_cpu_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+        return 0;
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 

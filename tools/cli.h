@@ -113,11 +113,28 @@ void cli_format_dist(char *buf, size_t size, const simdinit_dist *dist);
 int cli_select_backend(const char *name);
 
 /* ---------------------------------------------------------------------- */
+/* Threads                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* Largest --threads value accepted (the library's own cap). */
+#define CLI_MAX_THREADS 256
+
+/* Resolves a --threads value: 0 (or the option absent, value 0) is the
+ * library's default, simdinit_default_threads() (SIMDINIT_NUM_THREADS or
+ * every usable core); 1 .. CLI_MAX_THREADS is used as given. Prints the
+ * error and returns CLI_EXIT_USAGE for anything larger, else 0. */
+int cli_threads(uint64_t value, int *threads);
+
+/* ---------------------------------------------------------------------- */
 /* Timing and element access                                               */
 /* ---------------------------------------------------------------------- */
 
 /* Seconds from CLOCK_MONOTONIC. */
 double cli_now(void);
+
+/* CPU seconds used by the whole process, all threads (CLOCK_PROCESS_CPUTIME_ID);
+ * CPU over wall time of a threaded run tells how many cores it really got. */
+double cli_cpu_now(void);
 
 /* elements / seconds / 1e9, 0 when seconds is 0. */
 double cli_rate(double units, double seconds);

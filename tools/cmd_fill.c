@@ -18,11 +18,15 @@
 
 static const char fill_usage[] =
     "usage: simdinit fill --dist DIST [DIST OPTIONS] --count N [COMMON OPTIONS]\n"
+    "       simdinit fill --dist DIST [DIST OPTIONS] --shape D0,D1,... [COMMON OPTIONS]\n"
     "       simdinit fill --scheme SCHEME --shape D0,D1,... [SCHEME OPTIONS] [COMMON OPTIONS]\n"
+    "       simdinit fill (--dist DIST | --scheme SCHEME) --shape R,C [--rows R0:R1]\n"
+    "                     [--cols C0:C1] ...\n"
     "\n"
     "Writes elements [offset, offset + count) of the tensor (seed, stream) to a\n"
-    ".npy file. Element i depends only on (seed, stream, i), the distribution and\n"
-    "the dtype, so slices written with --offset concatenate to the whole tensor.\n"
+    ".npy file, or a 2-D shard of it. Element i depends only on (seed, stream, i),\n"
+    "the distribution and the dtype, so slices written with --offset concatenate\n"
+    "to the whole tensor, shards tile it, and any --threads gives the same file.\n"
     "\n"
     "Common options:\n"
     "  --dtype f32|f64|bf16|f16   output type (required)\n"
@@ -30,8 +34,12 @@ static const char fill_usage[] =
     "  --seed S                   required, except for --dist constant\n"
     "  --stream T                 default 0\n"
     "  --offset K                 first element index, default 0\n"
-    "  --count N                  number of elements (required with --dist; with\n"
-    "                             --scheme default: the rest of the tensor)\n"
+    "  --count N                  number of elements (required with --dist unless\n"
+    "                             --shape is given; default: the rest of the tensor)\n"
+    "  --shape D0,D1,...          the logical tensor's shape, row-major element\n"
+    "                             order (required with --scheme, optional with --dist)\n"
+    "  --threads N                fill threads; 0 or absent: SIMDINIT_NUM_THREADS or\n"
+    "                             every usable core (the file is the same for any N)\n"
     "  --backend NAME             auto|scalar|avx2|neon (default: SIMDINIT_BACKEND or auto)\n"
     "  Integers are decimal or 0x hex.\n"
     "\n"
@@ -56,26 +64,35 @@ static const char fill_usage[] =
     "                                    [--distribution truncated_normal|untruncated_normal|uniform]\n"
     "                                    (default 1, fan_in, truncated_normal)\n"
     "Scheme options:\n"
-    "  --shape D0,D1,...          tensor shape (required), row-major element order\n"
     "  --layout torch|keras       fan convention: torch (out, in, *kernel) or keras\n"
     "                             (*kernel, in, out); default torch\n"
     "  --nonlinearity NL          linear, conv1d, conv2d, conv3d, conv_transpose1d,\n"
     "                             conv_transpose2d, conv_transpose3d, sigmoid, tanh,\n"
     "                             relu, leaky_relu, selu (for xavier: gain =\n"
     "                             calculate_gain(NL, P), leaky_relu slope default 0.01)\n"
-    "  When the whole tensor is written the .npy shape is the tensor's shape,\n"
-    "  otherwise it is 1-D (count,).\n"
+    "\n"
+    "With --shape, the .npy shape is the tensor's shape when the whole tensor is\n"
+    "written, (count,) for a slice (--offset/--count), (R1-R0, C1-C0) for a shard.\n"
+    "Shards (a 2-D --shape R,C; not with --offset, --count or torch_linear_bias):\n"
+    "  --rows R0:R1               rows [R0, R1) of the R x C tensor (default 0:R)\n"
+    "  --cols C0:C1               columns [C0, C1) (default 0:C)\n"
+    "  The file is the (R1-R0) x (C1-C0) sub-matrix, bit for bit that slice of the\n"
+    "  whole tensor: the tensor-parallel row and column shards. 0 <= R0 <= R1 <= R,\n"
+    "  0 <= C0 <= C1 <= C. Shards are written by simdinit_fill_shard on one thread\n"
+    "  (--threads is not valid with them).\n"
     "\n"
     "Output: a .npy v1.0 file, C order, data aligned to 64 bytes. f32 '<f4',\n"
     "f64 '<f8', f16 '<f2'. NumPy has no bfloat16, so bf16 is stored as '<u2'\n"
     "holding the raw bfloat16 bits; to read it:\n"
     "  (np.load(f).astype(np.uint32) << 16).view(np.float32)\n"
-    "Prints one line: elements, bytes, fill seconds, Gelem/s, GB/s (fill time only).\n"
+    "Prints one line: elements, bytes, fill seconds, Gelem/s, GB/s (fill time only),\n"
+    "the dtype, what was drawn and the thread count.\n"
     "Exit status: 0 ok, 1 I/O or memory failure, 2 bad arguments.\n";
 
 /* Option table indices. */
 enum {
     O_DIST, O_SCHEME, O_DTYPE, O_OUT, O_SEED, O_STREAM, O_OFFSET, O_COUNT, O_BACKEND,
+    O_THREADS, O_ROWS, O_COLS,
     O_LOW, O_HIGH, O_MEAN, O_STD, O_A, O_B, O_VALUE,
     O_SHAPE, O_LAYOUT, O_GAIN, O_NONLINEARITY, O_PARAM, O_MODE, O_SCALE, O_DISTRIBUTION,
     O_NUM
@@ -83,8 +100,8 @@ enum {
 
 typedef struct fill_args {
     const char *dist, *scheme, *dtype, *out, *backend;
-    const char *shape, *layout, *nonlinearity, *mode, *distribution;
-    uint64_t seed, stream, offset, count;
+    const char *shape, *layout, *nonlinearity, *mode, *distribution, *rows, *cols;
+    uint64_t seed, stream, offset, count, threads;
     double low, high, mean, std, a, b, value, gain, param, scale;
 } fill_args;
 
@@ -100,14 +117,115 @@ typedef struct fill_job {
     uint64_t file_shape[SIMDINIT_MAX_NDIM]; /* the .npy shape */
     int file_ndim;
     uint64_t seed, stream, offset, count;
+    int threads;              /* resolved --threads (1 for a shard) */
+    bool shard;               /* --rows/--cols: rows [r0, r1) x cols [c0, c1) of rows x cols */
+    uint64_t rows, cols, r0, r1, c0, c1;
     const char *path;
-    char what[640]; /* what was drawn, for the report line */
+    char what[768]; /* what was drawn, for the report line */
 } fill_job;
 
 static const int dist_only[] = {O_LOW, O_HIGH, O_MEAN, O_STD, O_A, O_B, O_VALUE};
-static const int scheme_only[] = {O_SHAPE, O_LAYOUT, O_GAIN, O_NONLINEARITY,
+static const int scheme_only[] = {O_LAYOUT, O_GAIN, O_NONLINEARITY,
                                   O_PARAM, O_MODE, O_SCALE, O_DISTRIBUTION};
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---------------------------------------------------------------------- */
+/* The range written: a slice (--offset/--count) or a shard (--rows/--cols) */
+/* ---------------------------------------------------------------------- */
+
+/* "START:END" (decimal or 0x hex) with START <= END <= limit. */
+static int parse_range(const char *opt, const char *s, uint64_t limit, const char *unit,
+                       const char *shape_str, uint64_t *lo, uint64_t *hi)
+{
+    const char *colon = strchr(s, ':');
+    char a[32], b[32];
+    size_t la = colon ? (size_t)(colon - s) : 0;
+    if (colon == NULL || strchr(colon + 1, ':') != NULL || la == 0 || la >= sizeof a ||
+        strlen(colon + 1) >= sizeof b)
+        return cli_fail(CLI_EXIT_USAGE, "invalid value for %s: '%s' (expected START:END, "
+                                        "e.g. 0:384)", opt, s);
+    memcpy(a, s, la);
+    a[la] = '\0';
+    strcpy(b, colon + 1);
+    if (!cli_parse_u64(a, lo) || !cli_parse_u64(b, hi))
+        return cli_fail(CLI_EXIT_USAGE, "invalid value for %s: '%s' (expected START:END, "
+                                        "e.g. 0:384)", opt, s);
+    if (*lo > *hi)
+        return cli_fail(CLI_EXIT_USAGE, "invalid value for %s: '%s' (start %" PRIu64
+                        " is after end %" PRIu64 ")", opt, s, *lo, *hi);
+    if (*hi > limit)
+        return cli_fail(CLI_EXIT_USAGE, "invalid value for %s: '%s' (end %" PRIu64
+                        " is past the %" PRIu64 " %s of --shape %s)", opt, s, *hi, limit, unit,
+                        shape_str);
+    return 0;
+}
+
+/*
+ * What is written of a tensor of `numel` elements whose whole shape is
+ * job->shape (job->file_shape already holds the .npy shape of the whole
+ * tensor written): --rows/--cols make a 2-D shard, else --offset/--count a
+ * slice (the rest of the tensor when --count is absent). `bias` is set for
+ * torch_linear_bias, whose tensor is not the --shape.
+ */
+static int resolve_range(const cli_opt *opts, const fill_args *args, fill_job *job,
+                         uint64_t numel, const char *shape_str, bool bias)
+{
+    int rc;
+    if (opts[O_ROWS].seen || opts[O_COLS].seen) {
+        static const int bad[] = {O_OFFSET, O_COUNT};
+        if ((rc = cli_reject(opts, bad, COUNT_OF(bad), "with --rows/--cols")) != 0)
+            return rc;
+        if (opts[O_THREADS].seen)
+            return cli_fail(CLI_EXIT_USAGE, "--threads is not valid with --rows/--cols "
+                                            "(shards are filled on one thread)");
+        if (bias)
+            return cli_fail(CLI_EXIT_USAGE, "--rows/--cols are not valid with --scheme "
+                                            "torch_linear_bias (it writes a 1-D bias)");
+        if (job->ndim != 2)
+            return cli_fail(CLI_EXIT_USAGE, "--rows/--cols need a 2-D --shape R,C (got %s)",
+                            shape_str);
+        job->rows = job->shape[0];
+        job->cols = job->shape[1];
+        job->r0 = 0;
+        job->r1 = job->rows;
+        job->c0 = 0;
+        job->c1 = job->cols;
+        if (opts[O_ROWS].seen &&
+            (rc = parse_range("--rows", args->rows, job->rows, "rows", shape_str, &job->r0,
+                              &job->r1)) != 0)
+            return rc;
+        if (opts[O_COLS].seen &&
+            (rc = parse_range("--cols", args->cols, job->cols, "columns", shape_str, &job->c0,
+                              &job->c1)) != 0)
+            return rc;
+        job->shard = true;
+        job->offset = 0;
+        job->count = (job->r1 - job->r0) * (job->c1 - job->c0); /* <= numel: no overflow */
+        job->file_ndim = 2;
+        job->file_shape[0] = job->r1 - job->r0;
+        job->file_shape[1] = job->c1 - job->c0;
+        return 0;
+    }
+
+    if (job->offset > numel)
+        return cli_fail(CLI_EXIT_USAGE, "--offset %" PRIu64 " is past the end of the tensor (%"
+                        PRIu64 " elements)", job->offset, numel);
+    if (opts[O_COUNT].seen) {
+        if (args->count > numel - job->offset)
+            return cli_fail(CLI_EXIT_USAGE,
+                            "--offset %" PRIu64 " + --count %" PRIu64
+                            " exceeds the tensor's %" PRIu64 " elements",
+                            job->offset, args->count, numel);
+        job->count = args->count;
+    } else {
+        job->count = numel - job->offset;
+    }
+    if (job->offset != 0 || job->count != numel) {
+        job->file_ndim = 1;
+        job->file_shape[0] = job->count;
+    }
+    return 0;
+}
 
 /* ---------------------------------------------------------------------- */
 /* --dist                                                                  */
@@ -153,8 +271,12 @@ static int build_dist_job(const cli_opt *opts, const fill_args *args, fill_job *
     }
     if (rc)
         return rc;
-    if (!opts[O_COUNT].seen)
-        return cli_fail(CLI_EXIT_USAGE, "--count is required with --dist");
+    if (!opts[O_SHAPE].seen) {
+        if (opts[O_ROWS].seen || opts[O_COLS].seen)
+            return cli_fail(CLI_EXIT_USAGE, "--rows/--cols need --shape R,C");
+        if (!opts[O_COUNT].seen)
+            return cli_fail(CLI_EXIT_USAGE, "--count is required with --dist (or give --shape)");
+    }
     if (!opts[O_SEED].seen && job->dist.kind != SIMDINIT_DIST_CONSTANT)
         return cli_fail(CLI_EXIT_USAGE, "--seed is required");
 
@@ -166,11 +288,29 @@ static int build_dist_job(const cli_opt *opts, const fill_args *args, fill_job *
         snprintf(what, sizeof what, "invalid --dist %s for %s", desc, args->dtype);
         return cli_fail_status(st, what);
     }
-    snprintf(job->what, sizeof job->what, "%s", desc);
     job->use_scheme = false;
-    job->count = args->count;
-    job->file_ndim = 1;
-    job->file_shape[0] = args->count;
+    if (!opts[O_SHAPE].seen) {
+        snprintf(job->what, sizeof job->what, "%s", desc);
+        job->count = args->count;
+        job->file_ndim = 1;
+        job->file_shape[0] = args->count;
+        return 0;
+    }
+
+    /* --shape: the logical tensor; --count/--offset or --rows/--cols cut it. */
+    if ((rc = cli_parse_shape("--shape", args->shape, job->shape, &job->ndim)) != 0)
+        return rc;
+    char shape_str[400];
+    cli_format_shape(shape_str, sizeof shape_str, job->shape, job->ndim);
+    uint64_t numel;
+    st = simdinit_numel(job->shape, job->ndim, &numel);
+    if (st != SIMDINIT_OK)
+        return cli_fail_status(st, "invalid --shape");
+    job->file_ndim = job->ndim;
+    memcpy(job->file_shape, job->shape, sizeof job->shape);
+    if ((rc = resolve_range(opts, args, job, numel, shape_str, false)) != 0)
+        return rc;
+    snprintf(job->what, sizeof job->what, "%s, tensor %s", desc, shape_str);
     return 0;
 }
 
@@ -339,23 +479,9 @@ static int build_scheme_job(const cli_opt *opts, const fill_args *args, fill_job
         return cli_fail_status(st, what);
     }
 
-    if (job->offset > numel)
-        return cli_fail(CLI_EXIT_USAGE, "--offset %" PRIu64 " is past the end of the tensor (%"
-                        PRIu64 " elements)", job->offset, numel);
-    if (opts[O_COUNT].seen) {
-        if (args->count > numel - job->offset)
-            return cli_fail(CLI_EXIT_USAGE,
-                            "--offset %" PRIu64 " + --count %" PRIu64
-                            " exceeds the tensor's %" PRIu64 " elements",
-                            job->offset, args->count, numel);
-        job->count = args->count;
-    } else {
-        job->count = numel - job->offset;
-    }
-    if (job->offset != 0 || job->count != numel) {
-        job->file_ndim = 1;
-        job->file_shape[0] = job->count;
-    }
+    if ((rc = resolve_range(opts, args, job, numel, shape_str,
+                            kind == SIMDINIT_TORCH_LINEAR_BIAS)) != 0)
+        return rc;
     job->use_scheme = true;
     snprintf(job->what, sizeof job->what, "%s %s %s: %s", args->scheme, shape_str,
              cli_layout_name((int)job->layout), desc);
@@ -366,12 +492,41 @@ static int build_scheme_job(const cli_opt *opts, const fill_args *args, fill_job
 /* Writing                                                                 */
 /* ---------------------------------------------------------------------- */
 
-static simdinit_status fill_chunk(const fill_job *job, void *buf, size_t n, uint64_t offset)
+/*
+ * Fills the next piece of the file, elements [done, done + *n) of what is
+ * written, with *n <= chunk, into buf. A slice is contiguous in the stream:
+ * simdinit_fill_mt / simdinit_fill_scheme_mt over job->threads. A shard is
+ * written in file (row-major) order by simdinit_fill_shard: bands of whole
+ * shard rows, or pieces of one row when a row is wider than the chunk.
+ */
+static simdinit_status fill_next(const fill_job *job, void *buf, size_t chunk, uint64_t done,
+                                 size_t *n)
 {
-    if (job->use_scheme)
-        return simdinit_fill_scheme(buf, job->dtype, job->shape, job->ndim, job->layout,
-                                    &job->scheme, n, offset, job->seed, job->stream);
-    return simdinit_fill(buf, job->dtype, n, offset, job->seed, job->stream, &job->dist);
+    if (!job->shard) {
+        *n = job->count - done < chunk ? (size_t)(job->count - done) : chunk;
+        if (job->use_scheme)
+            return simdinit_fill_scheme_mt(buf, job->dtype, job->shape, job->ndim, job->layout,
+                                           &job->scheme, *n, job->offset + done, job->seed,
+                                           job->stream, job->threads);
+        return simdinit_fill_mt(buf, job->dtype, *n, job->offset + done, job->seed, job->stream,
+                                &job->dist, job->threads);
+    }
+    const uint64_t w = job->c1 - job->c0; /* > 0: done < count */
+    const uint64_t r = done / w, c = done % w;
+    if (c == 0 && w <= chunk) {
+        uint64_t band = chunk / w;
+        if (band > job->r1 - job->r0 - r)
+            band = job->r1 - job->r0 - r;
+        *n = (size_t)(band * w);
+        return simdinit_fill_shard(buf, (size_t)w, job->dtype, job->rows, job->cols, job->r0 + r,
+                                   job->r0 + r + band, job->c0, job->c1, job->seed, job->stream,
+                                   &job->dist);
+    }
+    const uint64_t len = w - c < chunk ? w - c : chunk;
+    *n = (size_t)len;
+    return simdinit_fill_shard(buf, (size_t)len, job->dtype, job->rows, job->cols, job->r0 + r,
+                               job->r0 + r + 1, job->c0 + c, job->c0 + c + len, job->seed,
+                               job->stream, &job->dist);
 }
 
 static int write_job(const fill_job *job)
@@ -408,9 +563,9 @@ static int write_job(const fill_job *job)
         goto done;
     }
     for (uint64_t written = 0; written < job->count;) {
-        size_t n = job->count - written < chunk ? (size_t)(job->count - written) : chunk;
+        size_t n = 0;
         double t0 = cli_now();
-        simdinit_status st = fill_chunk(job, buf, n, job->offset + written);
+        simdinit_status st = fill_next(job, buf, chunk, written, &n);
         fill_s += cli_now() - t0;
         if (st != SIMDINIT_OK) {
             rc = cli_fail_status(st, "fill failed");
@@ -439,10 +594,15 @@ done:
         return rc;
 
     const uint64_t bytes = job->count * esize;
+    char range[128] = "";
+    if (job->shard)
+        snprintf(range, sizeof range, ", shard rows %" PRIu64 ":%" PRIu64 " cols %" PRIu64
+                 ":%" PRIu64, job->r0, job->r1, job->c0, job->c1);
     printf("%s: %" PRIu64 " elements, %" PRIu64 " bytes, %.6f s, %.3f Gelem/s, %.3f GB/s "
-           "(%s, %s)\n",
+           "(%s, %s%s, %d thread%s)\n",
            job->path, job->count, bytes, fill_s, cli_rate((double)job->count, fill_s),
-           cli_rate((double)bytes, fill_s), simdinit_dtype_name(job->dtype), job->what);
+           cli_rate((double)bytes, fill_s), simdinit_dtype_name(job->dtype), job->what, range,
+           job->threads, job->threads == 1 ? "" : "s");
     if (fflush(stdout) != 0)
         return cli_fail(CLI_EXIT_RUNTIME, "cannot write to standard output: %s", strerror(errno));
     return CLI_EXIT_OK;
@@ -468,6 +628,9 @@ int cmd_fill(int argc, char **argv)
         [O_OFFSET] = {"offset", CLI_OPT_U64, &args.offset, false},
         [O_COUNT] = {"count", CLI_OPT_U64, &args.count, false},
         [O_BACKEND] = {"backend", CLI_OPT_STRING, &args.backend, false},
+        [O_THREADS] = {"threads", CLI_OPT_U64, &args.threads, false},
+        [O_ROWS] = {"rows", CLI_OPT_STRING, &args.rows, false},
+        [O_COLS] = {"cols", CLI_OPT_STRING, &args.cols, false},
         [O_LOW] = {"low", CLI_OPT_F64, &args.low, false},
         [O_HIGH] = {"high", CLI_OPT_F64, &args.high, false},
         [O_MEAN] = {"mean", CLI_OPT_F64, &args.mean, false},
@@ -519,6 +682,9 @@ int cmd_fill(int argc, char **argv)
         return rc;
     if (job.count > UINT64_MAX - job.offset)
         return cli_fail(CLI_EXIT_USAGE, "--offset + --count overflows 64 bits");
+    job.threads = 1;
+    if (!job.shard && (rc = cli_threads(args.threads, &job.threads)) != 0)
+        return rc;
     if ((rc = cli_select_backend(args.backend)) != 0)
         return rc;
     return write_job(&job);

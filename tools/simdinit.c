@@ -2,8 +2,8 @@
  * simdinit — command-line front end of the simdinit library.
  *
  *   simdinit info                 CPU features and backends
- *   simdinit fill ...             write a tensor to a .npy file
- *   simdinit demo ...             initialize a GPT-2-small-shaped model, timed
+ *   simdinit fill ...             write a tensor, a slice or a 2-D shard to a .npy file
+ *   simdinit demo ...             initialize a GPT-2-small-shaped model, timed, 1 vs N threads
  *   simdinit bench ...            throughput per distribution and dtype
  *
  * Errors print one line "simdinit: <message>" on stderr; exit status 2 for
@@ -27,14 +27,16 @@ static const char main_usage[] =
     "\n"
     "Commands:\n"
     "  info      CPU features, compiled and usable backends, the active backend\n"
-    "  fill      write a tensor (or a slice) to a .npy file\n"
-    "  demo      initialize every tensor of a GPT-2-small-shaped model, timed\n"
+    "  fill      write a tensor (or a slice, or a 2-D shard) to a .npy file\n"
+    "  demo      initialize a GPT-2-small-shaped model, timed; 1 vs N threads\n"
     "  bench     throughput of each distribution x dtype\n"
     "  help CMD  the options of CMD (same as 'simdinit CMD --help')\n"
     "\n"
     "Options: --help, --version.\n"
     "Environment: SIMDINIT_BACKEND=auto|scalar|avx2|neon selects the backend\n"
-    "(the --backend option overrides it).\n"
+    "(the --backend option overrides it); SIMDINIT_NUM_THREADS=N sets the default\n"
+    "thread count of fill, demo and bench (default: every usable core; the\n"
+    "--threads option overrides it). The bits never depend on either.\n"
     "Exit status: 0 ok, 1 I/O or memory failure, 2 bad arguments.\n";
 
 static const char info_usage[] =

@@ -205,6 +205,176 @@ def test_schemes():
                 np.load(p)
 
 
+THREADS = (1, 2, 3, 7)
+
+
+def test_threads():
+    """Any --threads N writes the same file (and the same as the default)."""
+    cases = []
+    for dist, (params, _) in DISTS.items():
+        for dtype in DESCR:
+            # An odd count and offset: chunk edges fall mid-block; block-aligned
+            # thread splits of a few hundred thousand elements.
+            cases.append((["--dist", dist, *params, "--count", "300007", "--offset", "4099"],
+                          dtype))
+        # Above the library's non-temporal threshold (8 MiB).
+        cases.append((["--dist", dist, *params, "--count", "2621447", "--offset", "12345"],
+                      "f32"))
+    for scheme in ("xavier_uniform", "he_normal", "kaiming_normal"):
+        for dtype in ("f32", "bf16"):
+            cases.append((["--scheme", scheme, "--shape", "613,1237"], dtype))
+        cases.append((["--scheme", scheme, "--shape", "613,1237", "--offset", "777",
+                       "--count", "500000"], "f16"))
+    for args, dtype in cases:
+        what = "threads: %s --dtype %s" % (" ".join(args), dtype)
+        files = {}
+        for n in THREADS + (None, "env"):
+            p = os.path.join(TMP, "t_%s.npy" % n)
+            extra = ["--threads", str(n)] if isinstance(n, int) else []
+            env = {"SIMDINIT_NUM_THREADS": "3"} if n == "env" else None
+            rc, out, err = run("fill", *args, "--dtype", dtype, "--seed", "0x5eed", "--stream",
+                               "11", "--out", p, *extra, env=env)
+            check(rc == 0 and err == "", "%s --threads %s: rc %d %r" % (what, n, rc, err))
+            if rc != 0:
+                break
+            if n is None:
+                want = None  # the default: whatever SIMDINIT_NUM_THREADS or the cores say
+            elif n == "env":
+                want = "3 threads"
+            else:
+                want = "%d thread%s" % (n, "" if n == 1 else "s")
+            check(want is None or want + ")" in out, "%s --threads %s: report %r" % (what, n, out))
+            with open(p, "rb") as f:
+                files[n] = f.read()
+        ref = files.get(1)
+        for n, data in files.items():
+            check(data == ref, "%s: --threads %s differs from --threads 1" % (what, n))
+
+
+def submatrix(data, cols, esize, r0, r1, c0, c1):
+    """Rows [r0, r1) x columns [c0, c1) of a row-major matrix held as bytes."""
+    return b"".join(data[(r * cols + c0) * esize:(r * cols + c1) * esize] for r in range(r0, r1))
+
+
+def check_shard(what, full_path, shard_path, rows, cols, r0, r1, c0, c1):
+    descr, shape, data, _ = read_npy(full_path)
+    sdescr, sshape, sdata, _ = read_npy(shard_path)
+    esize = int(descr[2:])
+    check(sdescr == descr and sshape == (r1 - r0, c1 - c0),
+          "%s: header %s %s" % (what, sdescr, sshape))
+    check(sdata == submatrix(data, cols, esize, r0, r1, c0, c1),
+          "%s: differs from the sub-matrix of the full tensor" % what)
+    if np is not None:
+        a = np.load(full_path, mmap_mode="r")
+        b = np.load(shard_path)
+        check(a.shape == (rows, cols) and b.shape == (r1 - r0, c1 - c0)
+              and np.array_equal(a[r0:r1, c0:c1], b, equal_nan=False),
+              "%s: np.load: shard != full[%d:%d, %d:%d]" % (what, r0, r1, c0, c1))
+
+
+def test_shards():
+    rows, cols = 517, 389
+    gens = []
+    for dist in ("uniform", "normal", "trunc_normal"):
+        for dtype in ("f32", "bf16"):
+            gens.append((["--dist", dist, *DISTS[dist][0]], dtype))
+    for scheme in ("he_normal", "xavier_normal", "kaiming_uniform"):
+        for dtype in ("f32", "f16"):
+            gens.append((["--scheme", scheme], dtype))
+    row_bounds = (0, 5, 260, 517)
+    col_bounds = (0, 1, 200, 388, 389)
+    for gen, dtype in gens:
+        base = [*gen, "--shape", "%d,%d" % (rows, cols), "--dtype", dtype, "--seed", "77",
+                "--stream", "5"]
+        tag = "shard %s %s" % (" ".join(gen), dtype)
+        full = os.path.join(TMP, "full.npy")
+        rc, out, err = run("fill", *base, "--out", full)
+        check(rc == 0, "%s: full: %r" % (tag, err))
+        if rc != 0:
+            continue
+        check(read_npy(full)[1] == (rows, cols), "%s: full shape %s" % (tag, read_npy(full)[1]))
+        shards = [(["--rows", "100:300"], 100, 300, 0, cols),          # row shard
+                  (["--cols", "97:194"], 0, rows, 97, 194),            # column shard
+                  (["--rows", "3:3"], 3, 3, 0, cols),                  # empty
+                  (["--rows", "0x10:0x11", "--cols", "%d:%d" % (cols - 1, cols)],
+                   16, 17, cols - 1, cols)]                            # one element
+        for i in range(len(row_bounds) - 1):                           # uneven blocks
+            for j in range(len(col_bounds) - 1):
+                r0, r1, c0, c1 = row_bounds[i], row_bounds[i + 1], col_bounds[j], col_bounds[j + 1]
+                shards.append((["--rows", "%d:%d" % (r0, r1), "--cols", "%d:%d" % (c0, c1)],
+                               r0, r1, c0, c1))
+        blocks = {}
+        for args, r0, r1, c0, c1 in shards:
+            p = os.path.join(TMP, "shard.npy")
+            rc, out, err = run("fill", *base, *args, "--out", p)
+            what = "%s %s" % (tag, " ".join(args))
+            check(rc == 0 and err == "" and "shard rows %d:%d cols %d:%d" % (r0, r1, c0, c1)
+                  in out and "1 thread)" in out, "%s: rc %d %r %r" % (what, rc, out, err))
+            if rc == 0:
+                check_shard(what, full, p, rows, cols, r0, r1, c0, c1)
+                blocks[(r0, c0)] = read_npy(p)[2]
+        # The uneven blocks tile the whole tensor.
+        if np is not None and len(blocks) == len(shards):
+            esize = int(read_npy(full)[0][2:])
+            tiled = b""
+            for i in range(len(row_bounds) - 1):
+                for r in range(row_bounds[i + 1] - row_bounds[i]):
+                    for j in range(len(col_bounds) - 1):
+                        w = col_bounds[j + 1] - col_bounds[j]
+                        tiled += blocks[(row_bounds[i], col_bounds[j])][r * w * esize:
+                                                                        (r + 1) * w * esize]
+            check(tiled == read_npy(full)[2], "%s: the blocks do not tile the tensor" % tag)
+
+    # Shards larger than the writer's 16 Mi-element chunk: several bands of
+    # whole rows, and rows wider than a chunk written in pieces.
+    full = os.path.join(TMP, "bigfull.npy")
+    shard = os.path.join(TMP, "bigshard.npy")
+    base = ["fill", "--dist", "uniform", "--dtype", "f16", "--seed", "3"]
+    rc, _, err = run(*base, "--shape", "4200,4000", "--out", full)
+    check(rc == 0, "big shard: full: " + err)
+    rc, _, err = run(*base, "--shape", "4200,4000", "--cols", "1:3999", "--out", shard)
+    check(rc == 0, "big shard: bands: " + err)
+    if rc == 0:
+        check_shard("big shard (bands)", full, shard, 4200, 4000, 0, 4200, 1, 3999)
+    wide = 16777300
+    rc, _, err = run(*base, "--shape", "2,%d" % wide, "--rows", "1:2", "--cols",
+                     "3:%d" % (wide - 1), "--out", shard)
+    check(rc == 0, "big shard: wide row: " + err)
+    rc2, _, err = run(*base, "--count", str(wide - 4), "--offset", str(wide + 3), "--out", full)
+    check(rc2 == 0, "big shard: wide slice: " + err)
+    if rc == 0 and rc2 == 0:
+        check(read_npy(shard)[1] == (1, wide - 4) and read_npy(shard)[2] == read_npy(full)[2],
+              "big shard: a row wider than a chunk differs from the same slice")
+
+    # Far into a huge tensor (indices near 2^64): the shard equals the slice.
+    big = "4294967295"
+    rc, _, err = run("fill", "--dist", "normal", "--shape", "%s,%s" % (big, big), "--rows",
+                     "4294967294:4294967295", "--cols", "4294967290:4294967295", "--dtype", "f64",
+                     "--seed", "1", "--out", shard)
+    rc2, _, err2 = run("fill", "--dist", "normal", "--count", "5", "--offset",
+                       str(4294967294 * 4294967295 + 4294967290), "--dtype", "f64", "--seed", "1",
+                       "--out", full)
+    check(rc == 0 and rc2 == 0 and read_npy(shard)[1] == (1, 5)
+          and read_npy(shard)[2] == read_npy(full)[2], "huge-index shard: %r %r" % (err, err2))
+    # A constant needs no seed; its shard is the value.
+    rc, _, err = run("fill", "--dist", "constant", "--value", "1.5", "--shape", "3,4", "--rows",
+                     "1:3", "--cols", "1:2", "--dtype", "f32", "--out", shard)
+    check(rc == 0 and read_npy(shard)[1] == (2, 1)
+          and values("<f4", read_npy(shard)[2]) == [1.5, 1.5], "constant shard: %r" % err)
+
+    # --dist with --shape: the whole tensor has that shape; --offset/--count
+    # cut a 1-D slice of it, as with --scheme.
+    p = os.path.join(TMP, "ds.npy")
+    rc, _, err = run("fill", "--dist", "normal", "--shape", "6,7,8", "--dtype", "f64", "--seed",
+                     "1", "--out", p)
+    whole = read_npy(p) if rc == 0 else None
+    check(rc == 0 and whole[1] == (6, 7, 8), "--dist --shape 6,7,8: %r" % err)
+    rc, _, err = run("fill", "--dist", "normal", "--shape", "6,7,8", "--offset", "100",
+                     "--dtype", "f64", "--seed", "1", "--out", p)
+    check(rc == 0 and whole is not None and read_npy(p)[1] == (236,)
+          and read_npy(p)[2] == whole[2][800:], "--dist --shape --offset: %r" % err)
+
+
 BAD = [
     [],
     ["frobnicate"],
@@ -246,8 +416,54 @@ BAD = [
      "2", "--seed", "1", "--out", "X"],
     ["fill", "--dist", "normal", "--dtype", "f32", "--count", "10", "--seed", "1", "--out", "X",
      "--backend", "sparc"],
-    ["fill", "--dist", "normal", "--dtype", "f32", "--count", "10", "--seed", "1", "--out", "X",
+    ["fill", "--dist", "normal", "--dtype", "f32", "--count", "13", "--seed", "1", "--out", "X",
      "--shape", "3,4"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--offset", "13", "--seed", "1", "--out", "X",
+     "--shape", "3,4"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--layout", "torch"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--count", "10", "--seed", "1", "--out", "X",
+     "--threads", "257"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--count", "10", "--seed", "1", "--out", "X",
+     "--threads", "-1"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--count", "10", "--seed", "1", "--out", "X",
+     "--threads", "two"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--count", "10", "--seed", "1", "--out", "X",
+     "--rows", "0:1"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--rows", "0:1", "--count", "4"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--cols", "0:1", "--offset", "0"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--rows", "0:1", "--threads", "1"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--rows", "2:1"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--rows", "0:4"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--cols", "4:5"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--cols", "0:5"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--rows", "1"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--rows", ":2"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--rows", "1:"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--rows", "0:1:2"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--rows", "-1:2"],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "3,4",
+     "--rows", ""],
+    ["fill", "--dist", "normal", "--dtype", "f32", "--seed", "1", "--out", "X", "--shape", "12",
+     "--rows", "0:1"],
+    ["fill", "--scheme", "he_normal", "--shape", "3,4,5", "--dtype", "f32", "--seed", "1",
+     "--out", "X", "--rows", "0:1"],
+    ["fill", "--scheme", "torch_linear_bias", "--shape", "3,4", "--dtype", "f32", "--seed", "1",
+     "--out", "X", "--rows", "0:1"],
+    ["fill", "--scheme", "he_normal", "--shape", "3,4", "--dtype", "f32", "--seed", "1",
+     "--out", "X", "--cols", "1:2", "--count", "1"],
     ["fill", "--dist", "normal", "--scheme", "he_normal", "--dtype", "f32", "--count", "10",
      "--seed", "1", "--out", "X"],
     ["fill", "--scheme", "he_normalish", "--shape", "3,4", "--dtype", "f32", "--seed", "1",
@@ -287,6 +503,8 @@ BAD = [
     ["demo", "--dtype", "f8"],
     ["demo", "--repeat", "0"],
     ["demo", "--size", "10"],
+    ["demo", "--threads", "300"],
+    ["bench", "--threads", "1000"],
     ["bench", "--size", "0"],
     ["bench", "--backend", "z80"],
     ["help", "nothing"],
@@ -345,8 +563,16 @@ def test_help_and_perf():
     check("<u2" in out and "bf16" in out, "fill --help documents bf16 as <u2")
     rc, out, err = run("bench", "--size", "4096", "--repeat", "1")
     check(rc == 0 and out.count("\n") >= 18, "bench: %d %r" % (rc, err))
+    rc, out, err = run("bench", "--size", "100003", "--repeat", "1", "--threads", "3")
+    check(rc == 0 and out.count("\n") >= 18 and "3 threads" in out,
+          "bench --threads 3: %d %r" % (rc, err))
     rc, out, err = run("demo", "--repeat", "1", "--dtype", "bf16")
-    check(rc == 0 and "124439808" in out and "wte.weight" in out, "demo: %d %r" % (rc, err))
+    check(rc == 0 and "124439808" in out and "wte.weight" in out
+          and "bits identical: yes" in out, "demo: %d %r" % (rc, err))
+    rc, out, err = run("demo", "--repeat", "1", "--dtype", "f16", "--threads", "3")
+    check(rc == 0 and "bits identical: yes" in out and "init, 3 threads" in out
+          and "init, 1 thread " in out and "speedup" in out,
+          "demo --threads 3: %d %r" % (rc, err))
 
 
 def main():
@@ -358,7 +584,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         TMP = tmp
         for test in (test_dists, test_split_invariance, test_edge_files, test_schemes,
-                     test_bad_arguments, test_env_and_backend, test_help_and_perf):
+                     test_threads, test_shards, test_bad_arguments, test_env_and_backend,
+                     test_help_and_perf):
             test()
     if np is None:
         print("note: NumPy not found; files checked with the built-in parser only")
