@@ -6,13 +6,16 @@
 # Usage: bash tests/run_all.sh [--install]
 #   --install   first install the build and test dependencies with apt-get
 #               (Debian 12; needs root, or sudo)
-# Env:  BUILD_DIR (default build), SUITES (default "fast tools"; `long` adds
-#       the exhaustive and statistical validation, ~20+ minutes)
+# Env:  BUILD_DIR (default build), SUITES (default "fast tools qemu": qemu runs
+#       the conformance executable under qemu-x86_64 -cpu Nehalem; `long` adds
+#       the exhaustive and statistical validation, ~20+ minutes),
+#       AARCH64 (default 1: also cross-build for aarch64 and run the NEON and
+#       scalar conformance and checkasm under qemu-aarch64, tests/run_aarch64.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_DIR=${BUILD_DIR:-build}
-SUITES=${SUITES:-fast tools}
+SUITES=${SUITES:-fast tools qemu}
 
 if [[ ${1:-} == --install ]]; then
     SUDO=
@@ -68,6 +71,28 @@ PY
 read -r passed failed <<<"$counts"
 if [[ $rc -ne 0 && $failed -eq 0 ]]; then
     failed=1   # meson itself failed (e.g. an unknown suite)
+fi
+echo "meson tests: $passed passed, $failed failed"
+
+# Cross-architecture: the same golden bits on aarch64 (NEON and scalar).
+if [[ ${AARCH64:-1} == 1 ]]; then
+    set +e
+    a64_log=$(mktemp)
+    sh tests/run_aarch64.sh 2>&1 | tee "$a64_log"
+    a64_rc=${PIPESTATUS[0]}
+    set -e
+    a64_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$a64_log" | tail -n 1 || true)
+    rm -f "$a64_log"
+    if [[ -n $a64_line ]]; then
+        read -r a64_p _ a64_f _ <<<"$a64_line"
+    else
+        a64_p=0 a64_f=1
+    fi
+    if [[ $a64_rc -ne 0 && $a64_f -eq 0 ]]; then
+        a64_f=1
+    fi
+    passed=$((passed + a64_p))
+    failed=$((failed + a64_f))
 fi
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
