@@ -1,0 +1,148 @@
+#!/bin/sh
+# run_aarch64.sh — cross-build simdinit for AArch64 and prove it under qemu-user.
+#
+# What it checks (each line counts as one check in the final tally):
+#  1. a fresh cross build (cross/aarch64-linux-gnu.ini) of the library,
+#     tests/conformance and tests/checkasm/checkasm;
+#  2. no fused multiply-add anywhere in the aarch64 library (FMLA/FMLS/FMADD/
+#     FMSUB/FNMADD/FNMSUB): every backend must use separately rounded IEEE ops,
+#     and GCC would fuse on its own without -ffp-contract=off;
+#  3. conformance (golden vectors pinned on x86 + split invariance, every
+#     usable backend) with automatic dispatch on a Cortex-A72 — which must pick
+#     neon — then with SIMDINIT_BACKEND=scalar (--full: also on qemu's `max`
+#     CPU, SVE present, where dispatch must still pick neon);
+#  4. checkasm: NEON against the scalar reference, bit for bit, over lengths
+#     0..1100, block-crossing offsets and misaligned outputs with guard pages
+#     and canaries.
+# Exits nonzero on any failure; the last line is "N passed, N failed", where a
+# program's own checks are added to the tally.
+#
+# Usage: tests/run_aarch64.sh [--full]
+#        --full: also checkasm's large fills and the `max` CPU run (about 5 more
+#        minutes). Default: ~5 minutes of qemu CPU time on an idle x86 core.
+# Env:   BUILD_DIR (default build-aarch64), QEMU (default qemu-aarch64),
+#        TEST_TIMEOUT (seconds per program under qemu, default 900),
+#        SYSROOT (default /usr/aarch64-linux-gnu), CROSS_PREFIX (aarch64-linux-gnu-)
+# Needs: gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, binutils, qemu-user, meson, ninja.
+set -u
+unset SIMDINIT_BACKEND SIMDINIT_NUM_THREADS
+
+cd "$(dirname "$0")/.." || exit 1
+BUILD_DIR=${BUILD_DIR:-build-aarch64}
+QEMU=${QEMU:-qemu-aarch64}
+SYSROOT=${SYSROOT:-/usr/aarch64-linux-gnu}
+CROSS_PREFIX=${CROSS_PREFIX:-aarch64-linux-gnu-}
+TEST_TIMEOUT=${TEST_TIMEOUT:-900}
+CHECKASM_ARGS=--no-large
+FULL=0
+case "${1:-}" in
+    --full) FULL=1 CHECKASM_ARGS= ;;
+    "") ;;
+    *) echo "usage: $0 [--full]" >&2; exit 2 ;;
+esac
+
+passed=0
+failed=0
+t0=$(date +%s)
+
+ok()   { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+finish() {
+    echo "run_aarch64: $(($(date +%s) - t0)) s"
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit $?
+}
+
+# Run a test program under qemu; add its "N passed, N failed" line to the tally
+# (or count one failure when it has none). $1: label, $2: log file name,
+# $3: QEMU_CPU, $4: extra environment ("" or VAR=value), rest: command.
+run_prog() {
+    label=$1 log="$BUILD_DIR/$2" cpu=$3 extra=$4
+    shift 4
+    s=$(date +%s)
+    timeout "$TEST_TIMEOUT" env QEMU_CPU="$cpu" $extra "$QEMU" -L "$SYSROOT" "$@" >"$log" 2>&1
+    rc=$?
+    [ "$rc" -eq 124 ] && echo "$label: killed after $TEST_TIMEOUT s (hang?)"
+    grep -E '^(FAIL|.*FAILED)' "$log" | head -n 20
+    tally=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -z "$tally" ]; then
+        fail "$label: exit $rc, no result line (log: $log)"
+        tail -n 5 "$log"
+        return 1
+    fi
+    p=$(echo "$tally" | cut -d' ' -f1)
+    f=$(echo "$tally" | cut -d' ' -f3)
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        fail "$label: exit $rc despite '$tally'"
+    fi
+    echo "$label: $tally, exit $rc ($(($(date +%s) - s)) s)"
+    return "$rc"
+}
+
+for tool in "${CROSS_PREFIX}gcc" "${CROSS_PREFIX}objdump" "$QEMU" meson ninja timeout; do
+    command -v "$tool" >/dev/null 2>&1 || { fail "$tool not found"; finish; }
+done
+
+# ---- 1. build ------------------------------------------------------------------
+rm -rf "$BUILD_DIR"
+setup_log=$(mktemp)
+if ! meson setup "$BUILD_DIR" --cross-file cross/aarch64-linux-gnu.ini \
+        -Dbench=disabled -Dtests=enabled -Dneon=enabled >"$setup_log" 2>&1; then
+    tail -n 20 "$setup_log"
+    rm -f "$setup_log"
+    fail "meson setup"
+    finish
+fi
+mv "$setup_log" "$BUILD_DIR/setup.log"
+# Only what runs here: the CLI and the Criterion suites are not needed.
+checkasm="$BUILD_DIR/tests/checkasm/checkasm"
+if ! ninja -C "$BUILD_DIR" tests/conformance tests/checkasm/checkasm >"$BUILD_DIR/build.log" 2>&1; then
+    grep -E 'error|FAILED' "$BUILD_DIR/build.log" | head -n 20
+    fail "cross build (log: $BUILD_DIR/build.log)"
+    finish
+fi
+ok "cross build"
+grep -E 'warning:' "$BUILD_DIR/build.log" | sort -u | head -n 10
+
+# ---- 2. no fused multiply-add ---------------------------------------------------
+# Each library holds every backend (the ISA libraries are linked whole).
+libs=$(find "$BUILD_DIR" -maxdepth 1 -type f \( -name 'libsimdinit*.a' -o -name 'libsimdinit.so*' \))
+if [ -z "$libs" ]; then
+    fail "no library found in $BUILD_DIR"
+else
+    fused=$("${CROSS_PREFIX}objdump" -d $libs |
+            grep -cE '[[:space:]](fmla|fmls|fmadd|fmsub|fnmadd|fnmsub|bfmlal[bt]?)[[:space:]]')
+    if [ "$fused" -eq 0 ]; then
+        ok "no fused multiply-add in $(echo $libs | wc -w) library file(s)"
+    else
+        fail "$fused fused multiply-add instructions in the aarch64 library:"
+        "${CROSS_PREFIX}objdump" -d $libs | grep -E '[[:space:]](fmla|fmls|fmadd|fmsub|fnmadd|fnmsub)[[:space:]]' | head -n 5
+    fi
+fi
+
+# ---- 3. conformance ---------------------------------------------------------------
+conf="$BUILD_DIR/tests/conformance"
+# $1: label, $2: log, $3: QEMU_CPU, $4: extra env, $5: backend dispatch must pick
+conformance() {
+    run_prog "$1" "$2" "$3" "$4" "$conf"
+    if grep -q "^automatic dispatch picks $5\$" "$BUILD_DIR/$2"; then
+        ok "$1: automatic dispatch picks $5"
+    else
+        fail "$1: dispatch must pick $5, got: $(grep -m1 'automatic dispatch' "$BUILD_DIR/$2")"
+    fi
+}
+conformance "conformance auto (cortex-a72)" conformance-auto.log cortex-a72 "" neon
+conformance "conformance SIMDINIT_BACKEND=scalar" conformance-scalar.log cortex-a72 \
+    SIMDINIT_BACKEND=scalar scalar
+if [ "$FULL" -eq 1 ]; then
+    conformance "conformance auto (max: SVE present)" conformance-max.log max "" neon
+fi
+
+# ---- 4. NEON vs scalar, bit for bit --------------------------------------------------
+run_prog "checkasm $CHECKASM_ARGS" checkasm.log cortex-a72 "" \
+    "$checkasm" $CHECKASM_ARGS
+
+finish
