@@ -322,7 +322,8 @@ simdinit_status simdinit_fill_scheme_mt(void *out, simdinit_dtype dtype, const u
  * simdinit_plan_chunks — for engines that own their thread pool. Splits the
  * fill of [offset, offset + n) into at most max_chunks contiguous chunks
  * whose inner boundaries fall on block boundaries of the stream (so no block
- * is seeded or skipped twice) and whose sizes differ by at most one block.
+ * is seeded or skipped twice) and whose numbers of blocks touched differ by
+ * at most one (a partial first or last block counts as one).
  * Writes bounds[0] = 0 < bounds[1] < ... < bounds[*nchunks] = n (bounds must
  * have room for max_chunks + 1 values); chunk c is then
  *   simdinit_fill(out + bounds[c] * size, dtype, bounds[c+1] - bounds[c],

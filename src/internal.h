@@ -8,8 +8,10 @@
  * SI_LANES virtual xoshiro256+ lanes. Block b's lane states come from
  * SplitMix64 mixing of (seed, stream, b). Each step yields one 64-bit output
  * per lane, lane order 0..7. A distribution consumes `G` steps per "group" and
- * turns them into SI_GROUP (16) output elements, so a block holds
- * 16 * SI_STEPS_PER_BLOCK / G elements.
+ * turns them into SI_GROUP (16) output elements. A block holds a fixed number
+ * of elements (si_block_elems: 4096 / 2048 for f32-family / f64, a quarter of
+ * that for truncated normals, whose reject mode consumes a variable number of
+ * steps).
  */
 #ifndef SIMDINIT_INTERNAL_H
 #define SIMDINIT_INTERNAL_H
