@@ -21,7 +21,7 @@
 #        --full: also checkasm's large fills and the `max` CPU run (about 5 more
 #        minutes). Default: ~5 minutes of qemu CPU time on an idle x86 core.
 # Env:   BUILD_DIR (default build-aarch64), QEMU (default qemu-aarch64),
-#        TEST_TIMEOUT (seconds per program under qemu, default 900),
+#        TEST_TIMEOUT (seconds per program under qemu, default 1800),
 #        SYSROOT (default /usr/aarch64-linux-gnu), CROSS_PREFIX (aarch64-linux-gnu-)
 # Needs: gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, binutils, qemu-user, meson, ninja.
 set -u
@@ -32,7 +32,7 @@ BUILD_DIR=${BUILD_DIR:-build-aarch64}
 QEMU=${QEMU:-qemu-aarch64}
 SYSROOT=${SYSROOT:-/usr/aarch64-linux-gnu}
 CROSS_PREFIX=${CROSS_PREFIX:-aarch64-linux-gnu-}
-TEST_TIMEOUT=${TEST_TIMEOUT:-900}
+TEST_TIMEOUT=${TEST_TIMEOUT:-1800}
 CHECKASM_ARGS=--no-large
 FULL=0
 case "${1:-}" in
