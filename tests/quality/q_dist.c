@@ -72,7 +72,10 @@ static qa_family fam;
 static simdinit_dtype T;
 /* f32, bf16 and f16 share the float32 value path: distinct seeds per type keep
  * their tests independent of each other. */
-#define SEED_OF_TYPE ((uint64_t)T * 1000)
+#define SEED_OF_TYPE ((uint64_t)T * 1000 + (uint64_t)cfg_index * 100)
+/* ... and per distribution: the inverse-CDF truncated normal and the f64
+ * uniform would otherwise be monotone maps of the very same uniforms. */
+static int cfg_index;
 static const char *tname;
 
 /* ---- f32 / f64 -------------------------------------------------------------- */
@@ -460,8 +463,8 @@ int main(int argc, char **argv)
         cfg[3] = (config){"trunc_normal(0,0.02,[0.05,0.2])",
                           simdinit_dist_trunc_normal(0.0, 0.02, 0.05, 0.2), 1};
     }
-    for (int i = 0; i < 4; i++)
-        run_config(&cfg[i]);
+    for (cfg_index = 0; cfg_index < 4; cfg_index++)
+        run_config(&cfg[cfg_index]);
     run_constants();
     printf("\nq_dist %s: total %.1f s wall, %.1f s cpu\n", tname, qa_now() - t0, qa_cpu());
     return qa_finish(&fam);
