@@ -59,8 +59,10 @@ typedef enum simdinit_status {
     SIMDINIT_ERR_OUT_OF_TENSOR = 11,/* [offset, offset + n) exceeds the tensor's element count */
     SIMDINIT_ERR_BAD_PARAM = 12,    /* a parameter outside its domain (gain <= 0, scale <= 0, ...) */
     SIMDINIT_ERR_BACKEND_UNAVAILABLE = 13, /* backend not compiled in or not usable on this CPU */
-    SIMDINIT_ERR_BAD_ENV = 14       /* SIMDINIT_BACKEND names no backend, or one not usable here;
-                                       fills fail with this until simdinit_set_backend() is called */
+    SIMDINIT_ERR_BAD_ENV = 14       /* SIMDINIT_BACKEND names no backend, or one not usable here
+                                       (fills fail with this until simdinit_set_backend() is called),
+                                       or SIMDINIT_STORES names no store policy (until
+                                       simdinit_set_stores() is called) */
 } simdinit_status;
 
 /* A short, static, English description of a status ("unknown status" for
@@ -411,8 +413,41 @@ simdinit_status simdinit_set_backend(simdinit_backend backend);
 simdinit_backend simdinit_active_backend(void);
 
 /* SIMDINIT_OK when SIMDINIT_BACKEND is unset, empty, or names a usable backend
- * (or simdinit_set_backend was called); SIMDINIT_ERR_BAD_ENV otherwise. */
+ * (or simdinit_set_backend was called) and SIMDINIT_STORES is unset, empty or
+ * valid (or simdinit_set_stores was called); SIMDINIT_ERR_BAD_ENV otherwise. */
 simdinit_status simdinit_env_status(void);
+
+/*
+ * How fills write memory. Never changes a value, only speed and what stays in
+ * the caches afterwards.
+ *  AUTO       the default, chosen from measurements (docs/PERFORMANCE.md):
+ *             constant fills (zeros, ones, constant) of at least 32 MiB use
+ *             non-temporal (streaming) stores, which skip the read-for-ownership
+ *             of every line; random fills use ordinary stores at every size,
+ *             because interleaving streaming stores with the generator's
+ *             arithmetic measured slower (1 and 2 threads, 8 MiB to 1 GiB).
+ *  CACHED     ordinary stores for every fill.
+ *  STREAMING  streaming stores for every fill, of any size, wherever the
+ *             backend has them (AVX2 today; scalar and NEON always store
+ *             normally): try it on machines where write bandwidth, not the
+ *             generator, is the limit. The data is not left in the caches.
+ * The environment variable SIMDINIT_STORES=auto|cached|streaming sets the
+ * policy when the library initializes; simdinit_set_stores overrides it.
+ */
+typedef enum simdinit_stores {
+    SIMDINIT_STORES_AUTO = 0,
+    SIMDINIT_STORES_CACHED = 1,
+    SIMDINIT_STORES_STREAMING = 2
+} simdinit_stores;
+#define SIMDINIT_STORES_COUNT 3
+/* Process-wide, for all later fills. Errors: BAD_ENUM (nothing changes). */
+simdinit_status simdinit_set_stores(simdinit_stores stores);
+/* The policy in force (AUTO when SIMDINIT_STORES is invalid and none was set). */
+simdinit_stores simdinit_active_stores(void);
+/* "auto", "cached", "streaming"; NULL when unknown. */
+const char *simdinit_stores_name(simdinit_stores stores);
+/* Parse a policy name (exact, lower case). Errors: NULL, BAD_ENUM. */
+simdinit_status simdinit_stores_from_name(const char *name, simdinit_stores *stores);
 
 /* CPU features the dispatcher detected, as a bit set of SIMDINIT_CPU_*. */
 #define SIMDINIT_CPU_SSE2    (1u << 0)

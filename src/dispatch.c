@@ -85,6 +85,11 @@ static simdinit_backend g_env_choice;  /* AUTO when unset or invalid */
 static int g_env_bad;
 static atomic_int g_init_state;        /* 0: not yet, 1: in progress, 2: ready */
 static atomic_int g_forced;            /* backend set by the API, 0 = none */
+static simdinit_stores g_stores_env;   /* AUTO when unset or invalid */
+static int g_stores_env_bad;
+static atomic_int g_stores_forced;     /* policy + 1 set by the API, 0 = none */
+
+static const char *const k_store_names[SIMDINIT_STORES_COUNT] = {"auto", "cached", "streaming"};
 
 static void build_tables(void)
 {
@@ -121,6 +126,12 @@ static void build_tables(void)
         else
             g_env_choice = b;
     }
+    env = getenv("SIMDINIT_STORES");
+    g_stores_env = SIMDINIT_STORES_AUTO;
+    if (env && *env && simdinit_stores_from_name(env, &g_stores_env) != SIMDINIT_OK) {
+        g_stores_env = SIMDINIT_STORES_AUTO;
+        g_stores_env_bad = 1;
+    }
 }
 
 static void ensure_init(void)
@@ -147,14 +158,37 @@ static simdinit_backend resolve(void)
     return g_best;
 }
 
+/* BAD_ENV while an invalid variable has not been overridden through the API. */
+static int env_bad(void)
+{
+    return (g_env_bad && !atomic_load_explicit(&g_forced, memory_order_acquire)) ||
+           (g_stores_env_bad && !atomic_load_explicit(&g_stores_forced, memory_order_acquire));
+}
+
 const si_kernels *si_active_kernels(simdinit_status *status)
 {
     ensure_init();
-    if (g_env_bad && !atomic_load_explicit(&g_forced, memory_order_acquire)) {
+    if (env_bad()) {
         *status = SIMDINIT_ERR_BAD_ENV;
         return NULL;
     }
     return &g_tables[resolve()];
+}
+
+static simdinit_stores stores_resolve(void)
+{
+    int forced = atomic_load_explicit(&g_stores_forced, memory_order_acquire);
+    return forced ? (simdinit_stores)(forced - 1) : g_stores_env;
+}
+
+int si_streaming(simdinit_dist_kind kind, size_t bytes)
+{
+    ensure_init();
+    switch (stores_resolve()) {
+    case SIMDINIT_STORES_CACHED: return 0;
+    case SIMDINIT_STORES_STREAMING: return 1;
+    default: return kind == SIMDINIT_DIST_CONSTANT && bytes >= SI_NT_MIN_BYTES;
+    }
 }
 
 /* ---- public ------------------------------------------------------------------ */
@@ -224,9 +258,39 @@ simdinit_backend simdinit_active_backend(void)
 simdinit_status simdinit_env_status(void)
 {
     ensure_init();
-    if (g_env_bad && !atomic_load_explicit(&g_forced, memory_order_acquire))
-        return SIMDINIT_ERR_BAD_ENV;
+    return env_bad() ? SIMDINIT_ERR_BAD_ENV : SIMDINIT_OK;
+}
+
+const char *simdinit_stores_name(simdinit_stores m)
+{
+    return (unsigned)m < SIMDINIT_STORES_COUNT ? k_store_names[m] : NULL;
+}
+
+simdinit_status simdinit_stores_from_name(const char *name, simdinit_stores *m)
+{
+    if (!name || !m)
+        return SIMDINIT_ERR_NULL;
+    for (int i = 0; i < SIMDINIT_STORES_COUNT; i++)
+        if (strcmp(name, k_store_names[i]) == 0) {
+            *m = (simdinit_stores)i;
+            return SIMDINIT_OK;
+        }
+    return SIMDINIT_ERR_BAD_ENUM;
+}
+
+simdinit_status simdinit_set_stores(simdinit_stores m)
+{
+    if ((unsigned)m >= SIMDINIT_STORES_COUNT)
+        return SIMDINIT_ERR_BAD_ENUM;
+    ensure_init();
+    atomic_store_explicit(&g_stores_forced, (int)m + 1, memory_order_release);
     return SIMDINIT_OK;
+}
+
+simdinit_stores simdinit_active_stores(void)
+{
+    ensure_init();
+    return stores_resolve();
 }
 
 unsigned simdinit_cpu_features(void)

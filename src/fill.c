@@ -7,6 +7,10 @@
 
 #include "internal.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>   /* _mm_sfence: SSE, part of the x86-64 baseline */
+#endif
+
 const char *simdinit_version(void) { return "0.1.0"; }
 
 const char *simdinit_strerror(simdinit_status s)
@@ -26,7 +30,7 @@ const char *simdinit_strerror(simdinit_status s)
     case SIMDINIT_ERR_OUT_OF_TENSOR: return "range [offset, offset + n) exceeds the tensor's element count";
     case SIMDINIT_ERR_BAD_PARAM: return "parameter outside its domain (gain and scale must be > 0)";
     case SIMDINIT_ERR_BACKEND_UNAVAILABLE: return "backend not compiled in or not usable on this CPU";
-    case SIMDINIT_ERR_BAD_ENV: return "SIMDINIT_BACKEND names an unknown backend or one not usable on this CPU";
+    case SIMDINIT_ERR_BAD_ENV: return "SIMDINIT_BACKEND names an unknown backend or one not usable on this CPU, or SIMDINIT_STORES an unknown store policy";
     }
     return "unknown status";
 }
@@ -128,6 +132,12 @@ void si_fill_run(const si_kernels *k, const si_params *p, void *out, size_t n, u
         i += cnt;
         left -= cnt;
     }
+#if defined(__x86_64__) || defined(__i386__)
+    /* Streamed lines become globally visible before the fill returns (the
+     * kernels leave this to one fence here, not one per block). */
+    if (p->nontemporal)
+        _mm_sfence();
+#endif
 }
 
 simdinit_status simdinit_fill(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
@@ -140,7 +150,7 @@ simdinit_status simdinit_fill(void *out, simdinit_dtype dtype, size_t n, uint64_
     const si_kernels *k = si_active_kernels(&s);
     if (!k)
         return s;
-    p.nontemporal = n * simdinit_dtype_size(dtype) >= SI_NT_MIN_BYTES;
+    p.nontemporal = si_streaming(p.kind, n * simdinit_dtype_size(dtype));
     si_fill_run(k, &p, out, n, offset, seed, stream);
     return SIMDINIT_OK;
 }

@@ -77,8 +77,6 @@ SI_INLINE uint64_t si_xoshiro_next(si_lanes *st, int l)
 #define SI_G_UNIFORM_F64 2
 #define SI_G_NORMAL_F32 1
 #define SI_G_NORMAL_F64 2
-#define SI_G_TRUNC_F32 2
-#define SI_G_TRUNC_F64 4
 
 /* Truncated normal: how a fill draws (chosen once per fill from the bounds). */
 enum { SI_TN_REJECT = 0, SI_TN_INVERSE = 1 };
@@ -117,17 +115,24 @@ typedef struct si_params {
     si_tn tn;
     /* CONSTANT: the element's bits (low dtype-size bytes). */
     uint64_t const_bits;
-    /* Set by the driver when the whole fill is at least SI_NT_MIN_BYTES: a
-     * backend may then use non-temporal stores (and must fence before
-     * returning). A performance hint only: it never changes the values. */
+    /* Set by the driver from the store policy (si_streaming): a backend may
+     * then use non-temporal stores. Random-fill kernels do not fence: the
+     * driver (si_fill_run) issues one store fence after the last block. The
+     * constant kernel fences itself. A performance hint only: it never
+     * changes the values. */
     int nontemporal;
 } si_params;
 
-/* Fills at least this large bypass the caches with non-temporal stores
- * (docs/PERFORMANCE.md has the measurements behind the number). */
+/* Under SIMDINIT_STORES_AUTO, constant fills at least this large use
+ * non-temporal stores (docs/PERFORMANCE.md has the measurements behind the
+ * number: above the 32 MiB L3 of the development machine). */
 #ifndef SI_NT_MIN_BYTES
-#define SI_NT_MIN_BYTES ((size_t)8 << 20)
+#define SI_NT_MIN_BYTES ((size_t)32 << 20)
 #endif
+
+/* Whether a fill of `kind` writing `bytes` in all should stream, under the
+ * active store policy (dispatch.c). */
+SI_HIDDEN int si_streaming(simdinit_dist_kind kind, size_t bytes);
 
 /* Elements per block for a (kind, dtype). */
 SI_HIDDEN uint32_t si_block_elems(simdinit_dist_kind kind, simdinit_dtype dtype);

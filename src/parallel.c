@@ -218,7 +218,7 @@ simdinit_status simdinit_fill_mt(void *out, simdinit_dtype dtype, size_t n, uint
     const si_kernels *k = si_active_kernels(&s);
     if (!k)
         return s;
-    p.nontemporal = n * simdinit_dtype_size(dtype) >= SI_NT_MIN_BYTES;
+    p.nontemporal = si_streaming(p.kind, n * simdinit_dtype_size(dtype));
     nthreads = resolve_threads(nthreads);
     if (nthreads == 1) {
         si_fill_run(k, &p, out, n, offset, seed, stream);
@@ -346,7 +346,7 @@ simdinit_status simdinit_init_tensors(const simdinit_tensor *tensors, size_t cou
         }
         if (numel[i] == 0)
             continue;
-        params[i].nontemporal = numel[i] * simdinit_dtype_size(t->dtype) >= SI_NT_MIN_BYTES;
+        params[i].nontemporal = si_streaming(params[i].kind, numel[i] * simdinit_dtype_size(t->dtype));
         uint32_t block = params[i].kind == SIMDINIT_DIST_CONSTANT ? 4096u
                                                                   : si_block_elems(params[i].kind, t->dtype);
         size_t piece = SI_MODEL_PIECE_BYTES / simdinit_dtype_size(t->dtype);
@@ -422,7 +422,9 @@ simdinit_status simdinit_fill_shard(void *out, size_t ld, simdinit_dtype dtype, 
     const si_kernels *k = si_active_kernels(&s);
     if (!k)
         return s;
-    p.nontemporal = 0;   /* rows are short and strided: keep them in cache */
+    /* rows are short and strided: keep them in cache unless the policy says
+     * to stream everything */
+    p.nontemporal = simdinit_active_stores() == SIMDINIT_STORES_STREAMING;
     for (uint64_t r = r0; r < r1; r++) {
         unsigned char *o = (unsigned char *)out + (size_t)(r - r0) * ld * size;
         si_fill_run(k, &p, o, (size_t)w, r * cols + c0, seed, stream);

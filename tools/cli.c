@@ -333,10 +333,37 @@ void cli_format_dist(char *buf, size_t size, const simdinit_dist *d)
 /* Backend selection                                                       */
 /* ---------------------------------------------------------------------- */
 
+const char *cli_stores_name(int i)
+{
+    return (i < 0 || i >= SIMDINIT_STORES_COUNT) ? NULL : simdinit_stores_name((simdinit_stores)i);
+}
+
+int cli_select_stores(const char *name)
+{
+    if (name == NULL) {
+        const char *env = getenv("SIMDINIT_STORES");
+        simdinit_stores m;
+        if (env && *env && simdinit_stores_from_name(env, &m) != SIMDINIT_OK)
+            return cli_fail(CLI_EXIT_USAGE,
+                            "SIMDINIT_STORES='%s' is not a store policy (expected auto, cached or "
+                            "streaming; unset it or pass --stores)", env);
+        return 0;
+    }
+    int m = 0;
+    int rc = cli_lookup("--stores", name, cli_stores_name, &m);
+    if (rc)
+        return rc;
+    simdinit_status st = simdinit_set_stores((simdinit_stores)m);
+    return st == SIMDINIT_OK ? 0 : cli_fail_status(st, "set store policy");
+}
+
 int cli_select_backend(const char *name)
 {
     if (name == NULL) {
-        if (simdinit_env_status() != SIMDINIT_OK) {
+        const char *senv = getenv("SIMDINIT_STORES");
+        simdinit_stores sm;
+        if (simdinit_env_status() != SIMDINIT_OK &&
+            !(senv && *senv && simdinit_stores_from_name(senv, &sm) != SIMDINIT_OK)) {
             const char *env = getenv("SIMDINIT_BACKEND");
             return cli_fail(CLI_EXIT_USAGE,
                             "SIMDINIT_BACKEND='%s' is invalid or not usable on this machine "

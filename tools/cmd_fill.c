@@ -41,6 +41,8 @@ static const char fill_usage[] =
     "  --threads N                fill threads; 0 or absent: SIMDINIT_NUM_THREADS or\n"
     "                             every usable core (the file is the same for any N)\n"
     "  --backend NAME             auto|scalar|avx2|neon (default: SIMDINIT_BACKEND or auto)\n"
+    "  --stores POLICY            auto|cached|streaming (default: SIMDINIT_STORES or auto):\n"
+    "                             how memory is written; never changes the bits\n"
     "  Integers are decimal or 0x hex.\n"
     "\n"
     "Distributions (--dist):\n"
@@ -92,14 +94,14 @@ static const char fill_usage[] =
 /* Option table indices. */
 enum {
     O_DIST, O_SCHEME, O_DTYPE, O_OUT, O_SEED, O_STREAM, O_OFFSET, O_COUNT, O_BACKEND,
-    O_THREADS, O_ROWS, O_COLS,
+    O_THREADS, O_ROWS, O_COLS, O_STORES,
     O_LOW, O_HIGH, O_MEAN, O_STD, O_A, O_B, O_VALUE,
     O_SHAPE, O_LAYOUT, O_GAIN, O_NONLINEARITY, O_PARAM, O_MODE, O_SCALE, O_DISTRIBUTION,
     O_NUM
 };
 
 typedef struct fill_args {
-    const char *dist, *scheme, *dtype, *out, *backend;
+    const char *dist, *scheme, *dtype, *out, *backend, *stores;
     const char *shape, *layout, *nonlinearity, *mode, *distribution, *rows, *cols;
     uint64_t seed, stream, offset, count, threads;
     double low, high, mean, std, a, b, value, gain, param, scale;
@@ -631,6 +633,7 @@ int cmd_fill(int argc, char **argv)
         [O_THREADS] = {"threads", CLI_OPT_U64, &args.threads, false},
         [O_ROWS] = {"rows", CLI_OPT_STRING, &args.rows, false},
         [O_COLS] = {"cols", CLI_OPT_STRING, &args.cols, false},
+        [O_STORES] = {"stores", CLI_OPT_STRING, &args.stores, false},
         [O_LOW] = {"low", CLI_OPT_F64, &args.low, false},
         [O_HIGH] = {"high", CLI_OPT_F64, &args.high, false},
         [O_MEAN] = {"mean", CLI_OPT_F64, &args.mean, false},
@@ -684,6 +687,8 @@ int cmd_fill(int argc, char **argv)
         return cli_fail(CLI_EXIT_USAGE, "--offset + --count overflows 64 bits");
     job.threads = 1;
     if (!job.shard && (rc = cli_threads(args.threads, &job.threads)) != 0)
+        return rc;
+    if ((rc = cli_select_stores(args.stores)) != 0)
         return rc;
     if ((rc = cli_select_backend(args.backend)) != 0)
         return rc;

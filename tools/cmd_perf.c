@@ -83,10 +83,10 @@ static void rate_values(double elems, double bytes, const timing *t, double out[
 }
 
 /* Options shared by demo and bench. */
-enum { P_DTYPE, P_SEED, P_BACKEND, P_REPEAT, P_SIZE, P_THREADS, P_NUM };
+enum { P_DTYPE, P_SEED, P_BACKEND, P_REPEAT, P_SIZE, P_THREADS, P_STORES, P_NUM };
 
 typedef struct perf_args {
-    const char *dtype, *backend;
+    const char *dtype, *backend, *stores;
     uint64_t seed, repeat, size, threads;
     int nthreads; /* --threads resolved */
 } perf_args;
@@ -101,6 +101,7 @@ static int parse_perf(int argc, char **argv, perf_args *args, const int *allowed
         [P_REPEAT] = {"repeat", CLI_OPT_U64, &args->repeat, false},
         [P_SIZE] = {"size", CLI_OPT_U64, &args->size, false},
         [P_THREADS] = {"threads", CLI_OPT_U64, &args->threads, false},
+        [P_STORES] = {"stores", CLI_OPT_STRING, &args->stores, false},
     };
     cli_opt opts[P_NUM];
     for (size_t k = 0; k < nallowed; k++)
@@ -116,6 +117,8 @@ static int parse_perf(int argc, char **argv, perf_args *args, const int *allowed
         return rc;
     if (args->repeat == 0 || args->repeat > 1000000)
         return cli_fail(CLI_EXIT_USAGE, "--repeat must be between 1 and 1000000");
+    if ((rc = cli_select_stores(args->stores)) != 0)
+        return rc;
     return cli_threads(args->threads, &args->nthreads);
 }
 
@@ -125,7 +128,7 @@ static int parse_perf(int argc, char **argv, perf_args *args, const int *allowed
 
 static const char demo_usage[] =
     "usage: simdinit demo [--dtype f32|f64|bf16|f16] [--seed S] [--backend NAME] [--repeat R]\n"
-    "                     [--threads N]\n"
+    "                     [--threads N] [--stores auto|cached|streaming]\n"
     "\n"
     "Initializes every tensor of a GPT-2-small-shaped model (vocab 50257,\n"
     "context 1024, d_model 768, 12 layers, 12 heads, MLP 3072; 124.4 M\n"
@@ -148,7 +151,8 @@ static const char demo_usage[] =
     "  --seed     default 1234\n"
     "  --backend  auto|scalar|avx2|neon\n"
     "  --repeat   default 3\n"
-    "  --threads  N, default 0: SIMDINIT_NUM_THREADS or every usable core\n";
+    "  --threads  N, default 0: SIMDINIT_NUM_THREADS or every usable core\n"
+    "  --stores   store policy, default SIMDINIT_STORES or auto (never changes the bits)\n";
 
 #define GPT2_VOCAB 50257
 #define GPT2_CONTEXT 1024
@@ -409,7 +413,7 @@ static int demo_whole_model(const tensor *t, int count, simdinit_dtype dtype, ui
 int cmd_demo(int argc, char **argv)
 {
     perf_args args = {.dtype = "f32", .seed = 1234, .repeat = 3};
-    static const int allowed[] = {P_DTYPE, P_SEED, P_BACKEND, P_REPEAT, P_THREADS};
+    static const int allowed[] = {P_DTYPE, P_SEED, P_BACKEND, P_REPEAT, P_THREADS, P_STORES};
     bool help;
     int rc = parse_perf(argc, argv, &args, allowed, COUNT_OF(allowed), demo_usage, &help);
     if (rc || help)
@@ -429,9 +433,10 @@ int cmd_demo(int argc, char **argv)
 
     printf("GPT-2 small: vocab %d, context %d, d_model %d, %d layers, %d heads, MLP %d\n",
            GPT2_VOCAB, GPT2_CONTEXT, GPT2_DMODEL, GPT2_LAYERS, 12, GPT2_MLP);
-    printf("dtype %s, seed %" PRIu64 ", stream = tensor index, backend %s, best of %u, "
-           "%d thread%s\n\n", simdinit_dtype_name(dtype), args.seed, backend_label(), repeat,
-           threads, threads == 1 ? "" : "s");
+    printf("dtype %s, seed %" PRIu64 ", stream = tensor index, backend %s, stores %s, best of "
+           "%u, %d thread%s\n\n", simdinit_dtype_name(dtype), args.seed, backend_label(),
+           simdinit_stores_name(simdinit_active_stores()), repeat, threads,
+           threads == 1 ? "" : "s");
     printf("Per tensor: simdinit_fill_mt on %d thread%s each, memset on 1 thread:\n", threads,
            threads == 1 ? "" : "s");
     printf(DEMO_HEADER, "tensor", "shape", "init", "dtype", RATE_COLUMNS);
@@ -512,13 +517,16 @@ int cmd_demo(int argc, char **argv)
 
 static const char bench_usage[] =
     "usage: simdinit bench [--size N] [--backend NAME|all] [--repeat R] [--threads N]\n"
+    "                      [--stores auto|cached|streaming]\n"
     "\n"
     "Fill throughput of uniform(0, 1), normal(0, 1), trunc_normal(0, 1, [-2, 2])\n"
     "and constant for each dtype (f32, f64, bf16, f16) on a buffer of N elements\n"
     "(default 16 Mi = 16777216), best of R (default 5), with memset of the same\n"
     "bytes (one thread) as a reference. --backend all runs every backend usable\n"
     "here. The fills are simdinit_fill_mt on --threads threads (default 0:\n"
-    "SIMDINIT_NUM_THREADS or every usable core).\n";
+    "SIMDINIT_NUM_THREADS or every usable core). --stores sets the store policy\n"
+    "(default SIMDINIT_STORES or auto: streaming stores for constant fills of\n"
+    "at least 32 MiB only).\n";
 
 static int bench_backend(void *buf, size_t n, unsigned repeat, int threads)
 {
@@ -551,7 +559,7 @@ static int bench_backend(void *buf, size_t n, unsigned repeat, int threads)
 int cmd_bench(int argc, char **argv)
 {
     perf_args args = {.size = (uint64_t)16 << 20, .repeat = 5};
-    static const int allowed[] = {P_SIZE, P_BACKEND, P_REPEAT, P_THREADS};
+    static const int allowed[] = {P_SIZE, P_BACKEND, P_REPEAT, P_THREADS, P_STORES};
     bool help;
     int rc = parse_perf(argc, argv, &args, allowed, COUNT_OF(allowed), bench_usage, &help);
     if (rc || help)
@@ -570,8 +578,9 @@ int cmd_bench(int argc, char **argv)
         return cli_fail(CLI_EXIT_RUNTIME, "out of memory (%zu bytes)", n * sizeof(double));
     cli_memset(buf, 0, n * sizeof(double)); /* fault the pages in (see cmd_fill.c) */
 
-    printf("bench: %zu elements, best of %u, simdinit_fill_mt on %d thread%s, memset on 1\n\n",
-           n, (unsigned)args.repeat, args.nthreads, args.nthreads == 1 ? "" : "s");
+    printf("bench: %zu elements, best of %u, simdinit_fill_mt on %d thread%s, stores %s, "
+           "memset on 1\n\n", n, (unsigned)args.repeat, args.nthreads,
+           args.nthreads == 1 ? "" : "s", simdinit_stores_name(simdinit_active_stores()));
     printf("%-8s %-28s %-5s " RATE_HEADER "\n", "backend", "distribution", "dtype", RATE_COLUMNS);
     if (all) {
         for (int b = 0; b < SIMDINIT_BACKEND_COUNT && rc == 0; b++) {

@@ -36,15 +36,17 @@ static const char main_usage[] =
     "Environment: SIMDINIT_BACKEND=auto|scalar|avx2|neon selects the backend\n"
     "(the --backend option overrides it); SIMDINIT_NUM_THREADS=N sets the default\n"
     "thread count of fill, demo and bench (default: every usable core; the\n"
-    "--threads option overrides it). The bits never depend on either.\n"
+    "--threads option overrides it); SIMDINIT_STORES=auto|cached|streaming the\n"
+    "store policy (--stores overrides it). The bits never depend on any of them.\n"
     "Exit status: 0 ok, 1 I/O or memory failure, 2 bad arguments.\n";
 
 static const char info_usage[] =
     "usage: simdinit info\n"
     "\n"
     "Prints the library version, the CPU features the dispatcher detected, the\n"
-    "backends compiled in and usable here, and the active backend. Exits with\n"
-    "status 2 when SIMDINIT_BACKEND is set to an unknown or unusable backend.\n";
+    "backends compiled in and usable here, the active backend and the store\n"
+    "policy. Exits with status 2 when SIMDINIT_BACKEND is set to an unknown or\n"
+    "unusable backend, or SIMDINIT_STORES to an unknown policy.\n";
 
 int cmd_info(int argc, char **argv)
 {
@@ -95,9 +97,22 @@ int cmd_info(int argc, char **argv)
     else
         printf("SIMDINIT_BACKEND: %s%s\n", env,
                env_status == SIMDINIT_OK ? "" : " (INVALID: fills fail until --backend is given)");
+    const char *senv = getenv("SIMDINIT_STORES");
+    simdinit_stores sm;
+    int stores_bad = senv && *senv && simdinit_stores_from_name(senv, &sm) != SIMDINIT_OK;
+    printf("store policy: %s\n", simdinit_stores_name(simdinit_active_stores()));
+    if (senv == NULL || senv[0] == '\0')
+        printf("SIMDINIT_STORES: (unset)\n");
+    else
+        printf("SIMDINIT_STORES: %s%s\n", senv,
+               stores_bad ? " (INVALID: fills fail until --stores is given)" : "");
     if (fflush(stdout) != 0)
         return cli_fail(CLI_EXIT_RUNTIME, "cannot write to standard output");
 
+    if (stores_bad)
+        return cli_fail(CLI_EXIT_USAGE,
+                        "SIMDINIT_STORES='%s' is not a store policy (expected auto, cached or "
+                        "streaming)", senv);
     if (env_status != SIMDINIT_OK)
         return cli_fail(CLI_EXIT_USAGE,
                         "SIMDINIT_BACKEND='%s' is invalid or not usable on this machine "

@@ -33,6 +33,7 @@ def check(cond, what):
 def run(*args, env=None, timeout=120):
     full_env = dict(os.environ)
     full_env.pop("SIMDINIT_BACKEND", None)
+    full_env.pop("SIMDINIT_STORES", None)
     if env:
         full_env.update(env)
     try:
@@ -554,6 +555,44 @@ def test_env_and_backend():
                   "info with SIMDINIT_BACKEND=%s: exit %d, %r" % (parts[0], rc, err))
 
 
+def test_stores():
+    """The store policy changes how memory is written, never the bits."""
+    p = os.path.join(TMP, "s.npy")
+    ref = None
+    for dist, dt in (("normal", "bf16"), ("uniform", "f32"), ("constant", "f16")):
+        base = ["fill", "--dist", dist, "--dtype", dt, "--count", "300001", "--offset", "77",
+                "--seed", "5", "--threads", "3", "--out", p]
+        if dist == "constant":
+            base += ["--value", "0.3"]
+        rc, _, err = run(*base)
+        check(rc == 0, "stores: default fill: " + err)
+        ref = read_npy(p)[2] if rc == 0 else None
+        for pol in ("auto", "cached", "streaming"):
+            rc, _, err = run(*base, "--stores", pol)
+            check(rc == 0 and read_npy(p)[2] == ref,
+                  "--stores %s changes the bits of %s %s (%s)" % (pol, dist, dt, err))
+            rc, _, err = run(*base, env={"SIMDINIT_STORES": pol})
+            check(rc == 0 and read_npy(p)[2] == ref,
+                  "SIMDINIT_STORES=%s changes the bits of %s %s (%s)" % (pol, dist, dt, err))
+    base = ["fill", "--dist", "uniform", "--dtype", "f32", "--count", "10", "--seed", "1",
+            "--out", p]
+    rc, _, err = run(*base, env={"SIMDINIT_STORES": "fast"})
+    check(rc == 2 and "SIMDINIT_STORES" in err and err.count("\n") == 1,
+          "bad SIMDINIT_STORES: %d %r" % (rc, err))
+    rc, _, err = run(*base, "--stores", "streaming", env={"SIMDINIT_STORES": "fast"})
+    check(rc == 0, "--stores overrides a bad SIMDINIT_STORES: " + err)
+    rc, _, err = run(*base, "--stores", "fast")
+    check(rc == 2 and "--stores" in err, "bad --stores: %d %r" % (rc, err))
+    rc, out, err = run("info", env={"SIMDINIT_STORES": "fast"})
+    check(rc == 2 and "SIMDINIT_STORES" in err and "store policy: auto" in out,
+          "info with bad SIMDINIT_STORES: %d %r" % (rc, err))
+    rc, out, err = run("info", env={"SIMDINIT_STORES": "cached"})
+    check(rc == 0 and "store policy: cached" in out, "info with SIMDINIT_STORES=cached: %r" % out)
+    rc, out, err = run("bench", "--size", "5000", "--repeat", "1", "--threads", "1",
+                       "--stores", "streaming")
+    check(rc == 0 and "stores streaming" in out, "bench --stores streaming: %d %r" % (rc, err))
+
+
 def test_help_and_perf():
     for args in (["--help"], ["help"], ["fill", "--help"], ["help", "fill"], ["info", "--help"],
                  ["demo", "--help"], ["bench", "-h"], ["--version"]):
@@ -585,7 +624,7 @@ def main():
         TMP = tmp
         for test in (test_dists, test_split_invariance, test_edge_files, test_schemes,
                      test_threads, test_shards, test_bad_arguments, test_env_and_backend,
-                     test_help_and_perf):
+                     test_stores, test_help_and_perf):
             test()
     if np is None:
         print("note: NumPy not found; files checked with the built-in parser only")

@@ -21,7 +21,8 @@
  * groups fall on 32-byte boundaries, otherwise through a small staging buffer
  * that has the output's alignment phase, so aligned 32-byte chunks can be
  * streamed; the few bytes before the first and after the last aligned chunk
- * use ordinary stores. Kernels that stream fence before returning.
+ * use ordinary stores. The driver (si_fill_run) fences once after the last
+ * block; the constant kernel fences itself.
  */
 #include <immintrin.h>
 #include <stdalign.h>
@@ -749,9 +750,7 @@ AI void run_groups(const int kind, const int dt, const int clamp, void *out, si_
             return;
     }
     size_t full = (end - e0) / SI_GROUP;
-    int streamed = 0;
     if (full && p->nontemporal && (uintptr_t)o % es == 0) {
-        streamed = 1;
         size_t d = (uintptr_t)o & 31;
         if (d == 0) {
             for (; pair && full >= 2; full -= 2) {
@@ -821,8 +820,6 @@ AI void run_groups(const int kind, const int dt, const int clamp, void *out, si_
         put_group(dt, buf, g, 0);
         memcpy(o, buf, (count - done) * es);
     }
-    if (streamed)
-        _mm_sfence();
 }
 
 /* ---- truncated normal, reject mode ----------------------------------------- */
@@ -980,8 +977,6 @@ AI void run_reject_f32(const int dt, void *out, si_lanes *st, uint32_t start, ui
         }
         n += rej_group2_f32(&s, &c, stg + n);
     }
-    if (stream)
-        _mm_sfence();
 }
 
 AI void run_reject_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, const si_params *p)
@@ -1043,8 +1038,6 @@ AI void run_reject_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, 
         }
         n += rej_group_f64(&s, &c, stg + n);
     }
-    if (stream)
-        _mm_sfence();
 }
 
 /* ---- the kernels ------------------------------------------------------------ */

@@ -20,8 +20,12 @@
  *    powers of two +-1, two block crossings) at 17 offsets from 0 to 2^64-1101
  *    x 11 placements (end-abutting, 64-byte aligned, +1, +2, +3, +32 bytes,
  *    against either guard) for every parameter set, under rotating (seed, stream);
- *  - large fills (5 Mi and 9 Mi + 7 elements, above SI_NT_MIN_BYTES, so the
- *    non-temporal path runs) compared by a 64-bit hash.
+ *  - large fills (5 Mi and 9 Mi + 7 elements) compared by a 64-bit hash, each
+ *    target run with cached and with streaming (non-temporal) stores.
+ * --stores=POLICY sets the store policy (simdinit_set_stores) for the whole
+ * run: the fast suite runs it twice, as is (auto) and with --stores=streaming,
+ * so the streaming heads, tails and staging are checked at every length and
+ * misalignment too.
  * When only scalar is usable, scalar is checked against the same elements
  * produced by several smaller calls (split fills) instead, and it says so.
  *
@@ -29,7 +33,7 @@
  * 256 MiB buffers and prints Gelem/s (and memset for scale).
  *
  * Usage: checkasm [--bench] [--dist=NAME] [--dtype=NAME] [--backend=NAME]
- *                 [--no-large] [--quick]
+ *                 [--no-large] [--quick] [--stores=auto|cached|streaming]
  * --quick (for emulators such as qemu): the full 0..1100 sweep at one offset
  * and 3 placements instead of 11 in the sparse sweep. Split-fill mode also
  * uses the 3 placements.
@@ -502,10 +506,17 @@ static void check_large(const param_set *ps, simdinit_dtype dt, const target *tg
         if (ref_bad)
             report("scalar reference large fill failed or wrote out of bounds");
         uint64_t href = hash_bytes(out, bytes);
-        for (size_t t = 0; t < ntg; t++) {
-            snprintf(g_case, sizeof g_case, "LARGE %s %s n=%zu offset=%" PRIu64 " backend=%s%s",
+        /* every target with cached and with streaming stores, whatever the
+         * run's policy: the large fills are where the streaming path matters */
+        simdinit_stores run_policy = simdinit_active_stores();
+        for (size_t tt = 0; tt < 2 * ntg; tt++) {
+            size_t t = tt / 2;
+            simdinit_stores pol = tt % 2 ? SIMDINIT_STORES_STREAMING : SIMDINIT_STORES_CACHED;
+            simdinit_set_stores(pol);
+            snprintf(g_case, sizeof g_case, "LARGE %s %s n=%zu offset=%" PRIu64 " backend=%s%s stores=%s",
                      ps->label, simdinit_dtype_name(dt), n, cases[c].off,
-                     simdinit_backend_name(tg[t].be), tg[t].split ? "(split)" : "");
+                     simdinit_backend_name(tg[t].be), tg[t].split ? "(split)" : "",
+                     simdinit_stores_name(pol));
             w = prepare(&a, out, bytes, 0x3c);
             simdinit_status s = do_fill(tg[t].be, tg[t].split, out, dt, n, cases[c].off, seed,
                                         stream, &ps->d);
@@ -523,6 +534,7 @@ static void check_large(const param_set *ps, simdinit_dtype dt, const target *tg
                 tl[t].failed++;
             }
         }
+        simdinit_set_stores(run_policy);
         arena_free(&a);
     }
 }
@@ -784,6 +796,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: checkasm [--bench] [--dist=uniform|normal|trunc_normal|constant]\n"
             "                [--dtype=f32|f64|bf16|f16] [--backend=NAME] [--no-large] [--quick]\n"
+            "                [--stores=auto|cached|streaming]\n"
             "Compares every usable SIMD backend with the scalar reference, bit for bit,\n"
             "with guard pages and canaries around every output. --bench times the kernels.\n");
 }
@@ -799,6 +812,14 @@ int main(int argc, char **argv)
         else if (!strncmp(a, "--dist=", 7)) o.only_dist = a + 7;
         else if (!strncmp(a, "--dtype=", 8)) o.only_dtype = a + 8;
         else if (!strncmp(a, "--backend=", 10)) o.only_backend = a + 10;
+        else if (!strncmp(a, "--stores=", 9)) {
+            simdinit_stores m;
+            if (simdinit_stores_from_name(a + 9, &m) != SIMDINIT_OK) {
+                fprintf(stderr, "checkasm: unknown store policy '%s' (auto, cached, streaming)\n", a + 9);
+                return 2;
+            }
+            simdinit_set_stores(m);
+        }
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
         else { usage(stderr); return 2; }
     }
@@ -809,7 +830,7 @@ int main(int argc, char **argv)
     for (int b = SIMDINIT_BACKEND_SCALAR; b < SIMDINIT_BACKEND_COUNT; b++)
         if (simdinit_backend_usable((simdinit_backend)b))
             printf(" %s", simdinit_backend_name((simdinit_backend)b));
-    printf("; cpu features:");
+    printf("; stores %s; cpu features:", simdinit_stores_name(simdinit_active_stores()));
     unsigned f = simdinit_cpu_features();
     for (unsigned bit = 1; bit; bit <<= 1)
         if ((f & bit) && simdinit_cpu_feature_name(bit))
