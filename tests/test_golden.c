@@ -21,7 +21,7 @@ static int check_all(const char *label)
     for (int d = 0; d < GOLDEN_NDIST; d++)
         for (int t = 0; t < GOLDEN_NDTYPE; t++) {
             simdinit_dtype dt = golden_dtypes[t];
-            golden_entry got;
+            golden_entry got = {0};
             simdinit_status s = golden_compute(&got, d, dt, scratch);
             cr_expect_eq(s, SIMDINIT_OK, "[%s] %s %s: fill failed: %s", label,
                          golden_dist_names[d], simdinit_dtype_name(dt), simdinit_strerror(s));
