@@ -193,7 +193,8 @@ static const char usage[] =
     "GB/s at the same thread count, speedup over 1 thread, and CPU/wall: the\n"
     "process CPU time over the wall time of the best run, i.e. how many cores\n"
     "the run really got (below the thread count on a busy machine).\n"
-    "SIMDINIT_BACKEND selects the library's backend as usual.\n";
+    "SIMDINIT_BACKEND selects the library's backend and SIMDINIT_STORES the store\n"
+    "policy (auto, cached, streaming) as usual.\n";
 
 static int fail(const char *fmt, const char *a, const char *b)
 {
@@ -289,8 +290,8 @@ int main(int argc, char **argv)
     };
     const char *backend = simdinit_backend_name(simdinit_active_backend());
     printf("bench_threads: %llu MiB buffer, threads 1..%llu, best of %llu, simdinit %s, "
-           "backend %s\n", size_mib, max_threads, repeat, simdinit_version(),
-           backend ? backend : "?");
+           "backend %s, stores %s\n", size_mib, max_threads, repeat, simdinit_version(),
+           backend ? backend : "?", simdinit_stores_name(simdinit_active_stores()));
     printf("NT store reference: %s, each thread streams its contiguous slice\n\n",
            g_use_avx2 ? "AVX2 _mm256_stream_ps" : "memset");
     printf("%7s  %-12s %10s %9s %8s %8s %8s %9s\n", "threads", "what", "time ms", "Gelem/s",
