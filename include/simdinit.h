@@ -19,6 +19,9 @@
  *    f16 as IEEE-754 binary16 bits. Both are computed in float32 and rounded to
  *    nearest-even, never drawn from a coarse grid.
  *  - All functions are thread-safe and may be called concurrently.
+ *  - The caller's floating-point environment does not matter: each call runs
+ *    its arithmetic under IEEE defaults (round to nearest, no flush-to-zero,
+ *    no traps) and restores the caller's controls before returning.
  */
 #ifndef SIMDINIT_H
 #define SIMDINIT_H

@@ -7,9 +7,7 @@
 
 #include "internal.h"
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <xmmintrin.h>   /* _mm_sfence: SSE, part of the x86-64 baseline */
-#endif
+#include "fpenv.h"      /* also <xmmintrin.h> on x86 (_mm_sfence: SSE, the x86-64 baseline) */
 
 const char *simdinit_version(void) { return "0.1.0"; }
 
@@ -106,8 +104,8 @@ simdinit_status si_fill_check(void *out, simdinit_dtype dtype, size_t n, uint64_
     return SIMDINIT_OK;
 }
 
-void si_fill_run(const si_kernels *k, const si_params *p, void *out, size_t n, uint64_t offset,
-                 uint64_t seed, uint64_t stream)
+static void fill_run(const si_kernels *k, const si_params *p, void *out, size_t n, uint64_t offset,
+                     uint64_t seed, uint64_t stream)
 {
     size_t size = simdinit_dtype_size(p->dtype);
     if (p->kind == SIMDINIT_DIST_CONSTANT) {
@@ -138,6 +136,16 @@ void si_fill_run(const si_kernels *k, const si_params *p, void *out, size_t n, u
     if (p->nontemporal)
         _mm_sfence();
 #endif
+}
+
+/* Under IEEE defaults whatever the caller's FP controls (fpenv.h). */
+void si_fill_run(const si_kernels *k, const si_params *p, void *out, size_t n, uint64_t offset,
+                 uint64_t seed, uint64_t stream)
+{
+    si_fpenv e;
+    si_fpenv_enter(&e);
+    fill_run(k, p, out, n, offset, seed, stream);
+    si_fpenv_leave(&e);
 }
 
 simdinit_status simdinit_fill(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,

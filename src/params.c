@@ -7,6 +7,7 @@
 #include <float.h>
 
 #include "internal.h"
+#include "fpenv.h"
 #include "scalar/math_scalar.h"
 
 /* ---- values of an output type, as bit patterns ---------------------------- */
@@ -212,7 +213,7 @@ static simdinit_status prep_trunc(si_params *p, double mean, double std, double 
     return SIMDINIT_OK;
 }
 
-simdinit_status si_params_prepare(si_params *p, const simdinit_dist *d, simdinit_dtype dtype)
+static simdinit_status params_prepare(si_params *p, const simdinit_dist *d, simdinit_dtype dtype)
 {
     memset(p, 0, sizeof *p);
     if (!d)
@@ -231,4 +232,13 @@ simdinit_status si_params_prepare(si_params *p, const simdinit_dist *d, simdinit
         return prep_constant(p, d->value);
     default: return SIMDINIT_ERR_BAD_ENUM;
     }
+}
+
+simdinit_status si_params_prepare(si_params *p, const simdinit_dist *d, simdinit_dtype dtype)
+{
+    si_fpenv e;
+    si_fpenv_enter(&e);
+    simdinit_status s = params_prepare(p, d, dtype);
+    si_fpenv_leave(&e);
+    return s;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "fpenv.h"
 
 static int finite_(double x) { return x - x == 0.0; }
 
@@ -94,7 +95,7 @@ const char *simdinit_nonlinearity_name(simdinit_nonlinearity nl)
     return (unsigned)nl <= SIMDINIT_NL_SELU ? k_nl_names[nl] : NULL;
 }
 
-simdinit_status simdinit_gain(simdinit_nonlinearity nl, double param, double *gain)
+static simdinit_status gain_impl(simdinit_nonlinearity nl, double param, double *gain)
 {
     if (!gain)
         return SIMDINIT_ERR_NULL;
@@ -114,6 +115,15 @@ simdinit_status simdinit_gain(simdinit_nonlinearity nl, double param, double *ga
         return SIMDINIT_OK;
     }
     return SIMDINIT_ERR_BAD_ENUM;
+}
+
+simdinit_status simdinit_gain(simdinit_nonlinearity nl, double param, double *gain)
+{
+    si_fpenv e;
+    si_fpenv_enter(&e);
+    simdinit_status s = gain_impl(nl, param, gain);
+    si_fpenv_leave(&e);
+    return s;
 }
 
 static const char *const k_scheme_names[] = {
@@ -196,8 +206,8 @@ static simdinit_status variance_scaling(double scale, simdinit_fan_mode mode,
     return SIMDINIT_ERR_BAD_ENUM;
 }
 
-simdinit_status simdinit_scheme_dist_fans(const simdinit_scheme *sc, uint64_t fi, uint64_t fo,
-                                          simdinit_dist *out)
+static simdinit_status scheme_dist_fans_impl(const simdinit_scheme *sc, uint64_t fi, uint64_t fo,
+                                             simdinit_dist *out)
 {
     if (!sc || !out)
         return SIMDINIT_ERR_NULL;
@@ -270,6 +280,16 @@ simdinit_status simdinit_scheme_dist_fans(const simdinit_scheme *sc, uint64_t fi
         return variance_scaling(sc->scale, sc->mode, sc->distribution, fi, fo, out);
     }
     return SIMDINIT_ERR_BAD_ENUM;
+}
+
+simdinit_status simdinit_scheme_dist_fans(const simdinit_scheme *sc, uint64_t fi, uint64_t fo,
+                                          simdinit_dist *out)
+{
+    si_fpenv e;
+    si_fpenv_enter(&e);
+    simdinit_status s = scheme_dist_fans_impl(sc, fi, fo, out);
+    si_fpenv_leave(&e);
+    return s;
 }
 
 simdinit_status simdinit_scheme_dist(const simdinit_scheme *sc, const uint64_t *shape, int ndim,
