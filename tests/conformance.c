@@ -188,15 +188,18 @@ static void check_fp_env(unsigned char *scratch)
         fegetenv(&saved);
         int round_ok = fesetround(modes[m].round) == 0;
         int ftz_ok = !modes[m].ftz || set_ftz(1);
-        int traps_ok = !modes[m].traps ||
-                       feenableexcept(FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW) != -1;
+        /* AArch64 cores rarely implement FP traps (feenableexcept fails): the
+         * mode then runs without them */
+        int traps = modes[m].traps &&
+                    feenableexcept(FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW) != -1;
         unsigned long long ftz_before = get_ftz_bits();
-        if (!round_ok || !ftz_ok || !traps_ok) {
+        if (!round_ok || !ftz_ok) {
             fesetenv(&saved);
             printf("fp-env %s: not settable on this platform, skipped\n", modes[m].name);
             continue;
         }
-        printf("fp-env: %s\n", modes[m].name);
+        printf("fp-env: %s%s\n", modes[m].name,
+               modes[m].traps && !traps ? " (traps not supported here: without them)" : "");
         char label[96];
         snprintf(label, sizeof label, "fp-env %s", modes[m].name);
         check_golden(label, scratch);
@@ -219,7 +222,7 @@ static void check_fp_env(unsigned char *scratch)
         /* the caller's environment is handed back */
         check(fegetround() == modes[m].round, "[%s]: the rounding mode was not restored", label);
         check(get_ftz_bits() == ftz_before, "[%s]: flush-to-zero was not restored", label);
-        if (modes[m].traps)
+        if (traps)
             check((fegetexcept() & (FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW)) ==
                       (FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW),
                   "[%s]: the trap enables were not restored", label);
