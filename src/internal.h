@@ -16,6 +16,13 @@
 #ifndef SIMDINIT_INTERNAL_H
 #define SIMDINIT_INTERNAL_H
 
+/* Every library source includes this header. -ffast-math (or any option set
+ * that defines __FAST_MATH__) lets the compiler reassociate, contract and
+ * flush, which changes the bits the value path is specified to produce. */
+#if defined(__FAST_MATH__)
+#error "simdinit must not be built with -ffast-math: it changes the values (docs/STREAM.md)"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 
