@@ -7,7 +7,7 @@ same number of elements, best of N calls after a warm-up, and prints Gelem/s
 and the ratio simdinit / peer.
 
     /usr/bin/python3 bench/peers.py [--lib build/libsimdinit.so] [--size 67108864]
-                                    [--repeat 3] [--backend auto|scalar|avx2|neon]
+                                    [--repeat 3] [--backend auto|scalar|avx2|avx512|neon]
                                     [--clock wall|cpu]
 
 Missing NumPy: a note and exit 0. Missing PyTorch: a note, NumPy rows only.
@@ -28,7 +28,7 @@ import time
 
 F32, F64, BF16, F16 = 0, 1, 2, 3
 UNIFORM, NORMAL, TRUNC_NORMAL, CONSTANT = 0, 1, 2, 3
-BACKENDS = {"auto": 0, "scalar": 1, "avx2": 2, "neon": 3}
+BACKENDS = {"auto": 0, "scalar": 1, "avx2": 2, "neon": 3, "avx512": 4}
 # simdinit_scheme_kind
 XAVIER_UNIFORM, XAVIER_NORMAL, KAIMING_UNIFORM, KAIMING_NORMAL, TORCH_LINEAR = 0, 1, 2, 3, 4
 LAYOUT_TORCH = 0

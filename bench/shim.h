@@ -19,7 +19,7 @@ enum { SHIM_DIST_UNIFORM = 0, SHIM_DIST_NORMAL, SHIM_DIST_TRUNC_NORMAL, SHIM_DIS
        SHIM_DIST_COUNT };
 enum { SHIM_F32 = 0, SHIM_F64, SHIM_BF16, SHIM_F16, SHIM_DTYPE_COUNT };
 enum { SHIM_BACKEND_AUTO = 0, SHIM_BACKEND_SCALAR, SHIM_BACKEND_AVX2, SHIM_BACKEND_NEON,
-       SHIM_BACKEND_COUNT };
+       SHIM_BACKEND_AVX512, SHIM_BACKEND_COUNT };
 
 /* Names ("uniform", "f32", "avx2", ...); NULL when out of range. */
 const char *shim_dist_name(int dist);

@@ -391,11 +391,14 @@ typedef enum simdinit_backend {
     SIMDINIT_BACKEND_AUTO = 0,   /* the best usable one */
     SIMDINIT_BACKEND_SCALAR = 1, /* the reference: always compiled, always usable */
     SIMDINIT_BACKEND_AVX2 = 2,   /* x86-64 with AVX2 + FMA + F16C, OS saves YMM state */
-    SIMDINIT_BACKEND_NEON = 3    /* aarch64 */
+    SIMDINIT_BACKEND_NEON = 3,   /* aarch64 */
+    SIMDINIT_BACKEND_AVX512 = 4  /* the AVX2 kernels built for AVX-512F/VL/DQ (256-bit
+                                    vectors, vprolq, vpternlogq, native unsigned
+                                    conversions); x86-64 with AVX2 + those, OS saves ZMM */
 } simdinit_backend;
-#define SIMDINIT_BACKEND_COUNT 4
+#define SIMDINIT_BACKEND_COUNT 5
 
-/* "auto", "scalar", "avx2", "neon"; NULL when unknown. */
+/* "auto", "scalar", "avx2", "neon", "avx512"; NULL when unknown. */
 const char *simdinit_backend_name(simdinit_backend backend);
 /* Parse a backend name (exact, lower case). Errors: NULL, BAD_ENUM. */
 simdinit_status simdinit_backend_from_name(const char *name, simdinit_backend *backend);
@@ -461,6 +464,8 @@ simdinit_status simdinit_stores_from_name(const char *name, simdinit_stores *sto
 #define SIMDINIT_CPU_AVX512F (1u << 5)  /* and XCR0 bits 5-7 */
 #define SIMDINIT_CPU_NEON    (1u << 6)
 #define SIMDINIT_CPU_SVE     (1u << 7)
+#define SIMDINIT_CPU_AVX512VL (1u << 8) /* with AVX512F usable */
+#define SIMDINIT_CPU_AVX512DQ (1u << 9) /* with AVX512F usable */
 unsigned simdinit_cpu_features(void);
 /* Name of one SIMDINIT_CPU_* bit ("avx2", ...), NULL if not a single known bit. */
 const char *simdinit_cpu_feature_name(unsigned bit);

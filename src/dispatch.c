@@ -56,7 +56,11 @@ static unsigned detect_cpu(void)
         if (max >= 7) {
             __cpuid_count(7, 0, a, b, c, d);
             if (b & (1u << 5)) f |= SIMDINIT_CPU_AVX2;
-            if ((b & (1u << 16)) && zmm_ok) f |= SIMDINIT_CPU_AVX512F;
+            if ((b & (1u << 16)) && zmm_ok) {
+                f |= SIMDINIT_CPU_AVX512F;
+                if (b & (1u << 31)) f |= SIMDINIT_CPU_AVX512VL;
+                if (b & (1u << 17)) f |= SIMDINIT_CPU_AVX512DQ;
+            }
         }
     }
     return f;
@@ -105,6 +109,18 @@ static void build_tables(void)
             si_kernels_init_avx2(&g_tables[SIMDINIT_BACKEND_AVX2]);
             g_usable[SIMDINIT_BACKEND_AVX2] = 1;
             g_best = SIMDINIT_BACKEND_AVX2;
+        }
+    }
+#endif
+#if defined(SIMDINIT_HAVE_AVX512)
+    {
+        const unsigned need = SIMDINIT_CPU_AVX | SIMDINIT_CPU_AVX2 | SIMDINIT_CPU_FMA |
+                              SIMDINIT_CPU_F16C | SIMDINIT_CPU_AVX512F | SIMDINIT_CPU_AVX512VL |
+                              SIMDINIT_CPU_AVX512DQ;
+        if ((g_cpu & need) == need) {
+            si_kernels_init_avx512(&g_tables[SIMDINIT_BACKEND_AVX512]);
+            g_usable[SIMDINIT_BACKEND_AVX512] = 1;
+            g_best = SIMDINIT_BACKEND_AVX512;
         }
     }
 #endif
@@ -193,7 +209,8 @@ int si_streaming(simdinit_dist_kind kind, size_t bytes)
 
 /* ---- public ------------------------------------------------------------------ */
 
-static const char *const k_names[SIMDINIT_BACKEND_COUNT] = {"auto", "scalar", "avx2", "neon"};
+static const char *const k_names[SIMDINIT_BACKEND_COUNT] = {"auto", "scalar", "avx2", "neon",
+                                                             "avx512"};
 
 const char *simdinit_backend_name(simdinit_backend b)
 {
@@ -221,6 +238,9 @@ int simdinit_backend_compiled(simdinit_backend b)
 #endif
 #if defined(SIMDINIT_HAVE_NEON)
     case SIMDINIT_BACKEND_NEON: return 1;
+#endif
+#if defined(SIMDINIT_HAVE_AVX512)
+    case SIMDINIT_BACKEND_AVX512: return 1;
 #endif
     default: return 0;
     }
@@ -310,6 +330,8 @@ const char *simdinit_cpu_feature_name(unsigned bit)
     case SIMDINIT_CPU_AVX512F: return "avx512f";
     case SIMDINIT_CPU_NEON: return "neon";
     case SIMDINIT_CPU_SVE: return "sve";
+    case SIMDINIT_CPU_AVX512VL: return "avx512vl";
+    case SIMDINIT_CPU_AVX512DQ: return "avx512dq";
     }
     return NULL;
 }

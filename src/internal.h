@@ -162,6 +162,9 @@ typedef struct si_kernels {
 } si_kernels;
 
 SI_HIDDEN void si_kernels_init_scalar(si_kernels *k);
+#if defined(SIMDINIT_HAVE_AVX512)
+SI_HIDDEN void si_kernels_init_avx512(si_kernels *k);
+#endif
 #if defined(SIMDINIT_HAVE_AVX2)
 SI_HIDDEN void si_kernels_init_avx2(si_kernels *k);
 #endif

@@ -40,7 +40,7 @@ static const char fill_usage[] =
     "                             order (required with --scheme, optional with --dist)\n"
     "  --threads N                fill threads; 0 or absent: SIMDINIT_NUM_THREADS or\n"
     "                             every usable core (the file is the same for any N)\n"
-    "  --backend NAME             auto|scalar|avx2|neon (default: SIMDINIT_BACKEND or auto)\n"
+    "  --backend NAME             auto|scalar|avx2|avx512|neon (default: SIMDINIT_BACKEND or auto)\n"
     "  --stores POLICY            auto|cached|streaming (default: SIMDINIT_STORES or auto):\n"
     "                             how memory is written; never changes the bits\n"
     "  Integers are decimal or 0x hex.\n"

@@ -149,7 +149,7 @@ static const char demo_usage[] =
     "\n"
     "  --dtype    output type, default f32\n"
     "  --seed     default 1234\n"
-    "  --backend  auto|scalar|avx2|neon\n"
+    "  --backend  auto|scalar|avx2|avx512|neon\n"
     "  --repeat   default 3\n"
     "  --threads  N, default 0: SIMDINIT_NUM_THREADS or every usable core\n"
     "  --stores   store policy, default SIMDINIT_STORES or auto (never changes the bits)\n";

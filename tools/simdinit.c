@@ -33,7 +33,7 @@ static const char main_usage[] =
     "  help CMD  the options of CMD (same as 'simdinit CMD --help')\n"
     "\n"
     "Options: --help, --version.\n"
-    "Environment: SIMDINIT_BACKEND=auto|scalar|avx2|neon selects the backend\n"
+    "Environment: SIMDINIT_BACKEND=auto|scalar|avx2|avx512|neon selects the backend\n"
     "(the --backend option overrides it); SIMDINIT_NUM_THREADS=N sets the default\n"
     "thread count of fill, demo and bench (default: every usable core; the\n"
     "--threads option overrides it); SIMDINIT_STORES=auto|cached|streaming the\n"

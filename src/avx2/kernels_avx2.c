@@ -35,6 +35,26 @@
 #error "src/avx2/kernels_avx2.c must be compiled with -mavx2 -mfma -mf16c (see src/avx2/meson.build)"
 #endif
 
+/*
+ * The same file is compiled a second time as the "avx512" backend
+ * (src/avx512/kernels_avx512.c defines SI_AVX512VL_BUILD and is built with
+ * -mavx512f -mavx512vl -mavx512dq as well): still 256-bit vectors, but the
+ * xoshiro step uses vprolq and vpternlogq (7 operations instead of 10) and the
+ * unsigned conversions are single instructions. Every replacement computes
+ * exactly the same bits (bit operations, and IEEE conversions rounded to
+ * nearest under the library's FP environment, src/fpenv.h).
+ */
+#if defined(SI_AVX512VL_BUILD)
+#if !defined(__AVX512F__) || !defined(__AVX512VL__) || !defined(__AVX512DQ__)
+#error "the avx512 build of this file needs -mavx512f -mavx512vl -mavx512dq (src/avx512/meson.build)"
+#endif
+#define SI_KERNELS_INIT si_kernels_init_avx512
+#define SI_KERNELS_BACKEND SIMDINIT_BACKEND_AVX512
+#else
+#define SI_KERNELS_INIT si_kernels_init_avx2
+#define SI_KERNELS_BACKEND SIMDINIT_BACKEND_AVX2
+#endif
+
 #define AI static inline __attribute__((always_inline))
 
 /* ---- the vocabulary of src/simd_math.h on AVX2 ------------------------------ */
@@ -44,20 +64,28 @@
  * the final add is the one rounding. */
 AI __m256 si_avx2_cvt_u32(__m256i x)
 {
+#if defined(SI_AVX512VL_BUILD)
+    return _mm256_cvtepu32_ps(x);   /* vcvtudq2ps: one IEEE rounding, the same value */
+#else
     __m256i lo = _mm256_blend_epi16(x, _mm256_set1_epi32(0x4b000000), 0xaa);
     __m256i hi = _mm256_or_si256(_mm256_srli_epi32(x, 16), _mm256_set1_epi32(0x53000000));
     __m256 fhi = _mm256_sub_ps(_mm256_castsi256_ps(hi), _mm256_set1_ps(0x1p39f + 0x1p23f));
     return _mm256_add_ps(fhi, _mm256_castsi256_ps(lo));
+#endif
 }
 
 /* uint64 -> float64, correctly rounded (exact for x <= 2^53): the same trick
  * with 2^84 + hi32 * 2^32 and 2^52 + lo32. */
 AI __m256d si_avx2_cvt_u64(__m256i x)
 {
+#if defined(SI_AVX512VL_BUILD)
+    return _mm256_cvtepu64_pd(x);   /* vcvtuqq2pd (AVX512DQ+VL) */
+#else
     __m256i lo = _mm256_blend_epi32(x, _mm256_set1_epi64x(0x4330000000000000), 0xaa);
     __m256i hi = _mm256_or_si256(_mm256_srli_epi64(x, 32), _mm256_set1_epi64x(0x4530000000000000));
     __m256d fhi = _mm256_sub_pd(_mm256_castsi256_pd(hi), _mm256_set1_pd(0x1p84 + 0x1p52));
     return _mm256_add_pd(fhi, _mm256_castsi256_pd(lo));
+#endif
 }
 
 /* int64 -> float64 for |x| < 2^51, exact: bits(1.5 * 2^52) + x is the double
@@ -333,6 +361,23 @@ typedef struct xs8 {
 
 AI __m256i xo4(__m256i *s0, __m256i *s1, __m256i *s2, __m256i *s3)
 {
+#if defined(SI_AVX512VL_BUILD)
+    /* The same step with three-way xors (vpternlogq, truth table 0x96 =
+     * a ^ b ^ c) and a real rotate:
+     *   s2' = s2 ^ s0 ^ (s1 << 17)   s1' = s1 ^ s2 ^ s0
+     *   s0' = s0 ^ s3 ^ s1           s3' = rotl(s3 ^ s1, 45) */
+    __m256i r = _mm256_add_epi64(*s0, *s3);
+    __m256i t = _mm256_slli_epi64(*s1, 17);
+    __m256i n2 = _mm256_ternarylogic_epi64(*s2, *s0, t, 0x96);
+    __m256i n1 = _mm256_ternarylogic_epi64(*s1, *s2, *s0, 0x96);
+    __m256i n0 = _mm256_ternarylogic_epi64(*s0, *s3, *s1, 0x96);
+    __m256i n3 = _mm256_rol_epi64(_mm256_xor_si256(*s3, *s1), 45);
+    *s0 = n0;
+    *s1 = n1;
+    *s2 = n2;
+    *s3 = n3;
+    return r;
+#else
     __m256i r = _mm256_add_epi64(*s0, *s3);
     __m256i t = _mm256_slli_epi64(*s1, 17);
     *s2 = _mm256_xor_si256(*s2, *s0);
@@ -342,6 +387,7 @@ AI __m256i xo4(__m256i *s0, __m256i *s1, __m256i *s2, __m256i *s3)
     *s2 = _mm256_xor_si256(*s2, t);
     *s3 = _mm256_or_si256(_mm256_slli_epi64(*s3, 45), _mm256_srli_epi64(*s3, 19));
     return r;
+#endif
 }
 
 /* One step of all 8 lanes: ra = outputs of the "a" lanes, rb of the "b" lanes. */
@@ -1124,9 +1170,9 @@ static void constant_avx2(void *out, size_t n, uint64_t bits, size_t size, int n
         _mm_sfence();
 }
 
-void si_kernels_init_avx2(si_kernels *k)
+void SI_KERNELS_INIT(si_kernels *k)
 {
-    k->backend = SIMDINIT_BACKEND_AVX2;
+    k->backend = SI_KERNELS_BACKEND;
     k->fill[SIMDINIT_DIST_UNIFORM][SIMDINIT_F32] = uniform_f32;
     k->fill[SIMDINIT_DIST_UNIFORM][SIMDINIT_F64] = uniform_f64;
     k->fill[SIMDINIT_DIST_UNIFORM][SIMDINIT_BF16] = uniform_bf16;
