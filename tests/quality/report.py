@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Turn the output of the long quality suite into the tables of docs/QUALITY.md.
 
-usage: report.py TESTLOG_JSON [--dieharder FILE] [--fill docs/QUALITY.md]
+usage: report.py TESTLOG_JSON [--dieharder FILE] [--dieharder-more VIEW=FILE ...]
+                 [--fill docs/QUALITY.md]
 
 TESTLOG_JSON is meson's build/meson-logs/testlog.json after
 `meson test -C build --suite long`; --dieharder is the output of
@@ -9,7 +10,8 @@ TESTLOG_JSON is meson's build/meson-logs/testlog.json after
 Without --fill the tables are printed; with it, every block between
 `<!-- BEGIN NAME -->` and `<!-- END NAME -->` in the file is replaced by the
 table NAME (DIST_TABLE, TAILS_TABLE, TNORM_TABLE, FW_TABLE, DH_SUMMARY,
-DH_TABLE, RUN_TABLE), so the document is regenerated, never hand-copied.
+DH_TABLE, DH_MORE, RUN_TABLE), so the document is regenerated, never
+hand-copied.
 Only the standard library is used.
 """
 import argparse
@@ -256,7 +258,10 @@ def dieharder(path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("testlog")
-    ap.add_argument("--dieharder")
+    ap.add_argument("--dieharder", help="dieharder -a output for raw64: DH_SUMMARY and DH_TABLE")
+    ap.add_argument("--dieharder-more", action="append", default=[], metavar="VIEW=FILE",
+                    help="dieharder -a output of another view (f24, hi32, ...): one summary "
+                         "line each in DH_MORE")
     ap.add_argument("--fill")
     a = ap.parse_args()
     tests = load(a.testlog)
@@ -273,6 +278,12 @@ def main():
                                  "float32 lattice rounded to the type: " + "; ".join(lat) + ".")
     if a.dieharder:
         tables["DH_SUMMARY"], tables["DH_TABLE"] = dieharder(a.dieharder)
+    if a.dieharder_more:
+        lines = []
+        for item in a.dieharder_more:
+            view, _, path = item.partition("=")
+            lines.append("- **%s**: %s" % (view, dieharder(path)[0]))
+        tables["DH_MORE"] = "\n".join(lines)
     if not a.fill:
         for k, v in tables.items():
             print("== %s ==\n%s\n" % (k, v))
