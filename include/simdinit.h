@@ -5,7 +5,7 @@
  * The one promise a reader must not miss: the value written for element i of a
  * tensor depends only on (seed, stream, i), the distribution with its
  * parameters, and the output type. It does not depend on the backend (scalar,
- * AVX2, NEON), the CPU, the compiler, the thread count, or how [0, N) was split
+ * AVX2, avx512, NEON), the CPU, the compiler, the thread count, or how [0, N) was split
  * into calls. docs/STREAM.md specifies the bits exactly.
  *
  * Conventions shared by every function below:
@@ -434,7 +434,7 @@ simdinit_status simdinit_env_status(void);
  *             arithmetic measured slower (1 and 2 threads, 8 MiB to 1 GiB).
  *  CACHED     ordinary stores for every fill.
  *  STREAMING  streaming stores for every fill, of any size, wherever the
- *             backend has them (AVX2 today; scalar and NEON always store
+ *             backend has them (AVX2 and avx512; scalar and NEON always store
  *             normally): try it on machines where write bandwidth, not the
  *             generator, is the limit. The data is not left in the caches.
  * The environment variable SIMDINIT_STORES=auto|cached|streaming sets the
