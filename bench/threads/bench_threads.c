@@ -29,8 +29,10 @@
 
 #include "simdinit.h"
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
+#if defined(SHIM_HAVE_NT_AVX2)
+/* bench/nt_avx2.c, built with -mavx2 on its own (the reference loop
+ * bench_fill uses too); called only after __builtin_cpu_supports("avx2"). */
+void shim_nt_store_avx2(void *buf, size_t bytes);
 #define BT_HAVE_AVX2_NT 1
 #else
 #define BT_HAVE_AVX2_NT 0
@@ -48,39 +50,11 @@ static bool g_use_avx2;
 /* memset through a volatile pointer so the compiler cannot drop it. */
 static void *(*volatile g_memset)(void *, int, size_t) = memset;
 
-#if BT_HAVE_AVX2_NT
-/* Zeroes [buf, buf + bytes) with 32-byte streaming stores (no read for
- * ownership). Compiled for AVX2 on its own; called only after
- * __builtin_cpu_supports("avx2"). */
-__attribute__((target("avx2"))) static void nt_store_avx2(void *buf, size_t bytes)
-{
-    unsigned char *p = buf;
-    size_t head = (size_t)(-(uintptr_t)p & 31); /* stream stores need 32-byte alignment */
-    if (head > bytes)
-        head = bytes;
-    g_memset(p, 0, head);
-    p += head;
-    bytes -= head;
-    const __m256 z = _mm256_setzero_ps();
-    size_t i = 0;
-    for (; i + 128 <= bytes; i += 128) {
-        _mm256_stream_ps((float *)(p + i), z);
-        _mm256_stream_ps((float *)(p + i + 32), z);
-        _mm256_stream_ps((float *)(p + i + 64), z);
-        _mm256_stream_ps((float *)(p + i + 96), z);
-    }
-    for (; i + 32 <= bytes; i += 32)
-        _mm256_stream_ps((float *)(p + i), z);
-    _mm_sfence();
-    g_memset(p + i, 0, bytes - i);
-}
-#endif
-
 static void nt_store(void *buf, size_t bytes)
 {
 #if BT_HAVE_AVX2_NT
     if (g_use_avx2) {
-        nt_store_avx2(buf, bytes);
+        shim_nt_store_avx2(buf, bytes);
         return;
     }
 #endif
