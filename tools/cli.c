@@ -360,10 +360,9 @@ int cli_select_stores(const char *name)
 int cli_select_backend(const char *name)
 {
     if (name == NULL) {
-        const char *senv = getenv("SIMDINIT_STORES");
-        simdinit_stores sm;
-        if (simdinit_env_status() != SIMDINIT_OK &&
-            !(senv && *senv && simdinit_stores_from_name(senv, &sm) != SIMDINIT_OK)) {
+        /* callers run cli_select_stores first, so a bad SIMDINIT_STORES has
+         * been reported or overridden by now: BAD_ENV here is the backend's */
+        if (simdinit_env_status() != SIMDINIT_OK) {
             const char *env = getenv("SIMDINIT_BACKEND");
             return cli_fail(CLI_EXIT_USAGE,
                             "SIMDINIT_BACKEND='%s' is invalid or not usable on this machine "

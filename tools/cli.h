@@ -111,7 +111,7 @@ void cli_format_dist(char *buf, size_t size, const simdinit_dist *dist);
  * fails when SIMDINIT_BACKEND is invalid (simdinit_env_status). Prints the
  * error line and returns CLI_EXIT_USAGE on failure, else 0. */
 int cli_select_backend(const char *name);
-/* With a name (--stores): simdinit_set_stores. Without one: fails with a clear
+/* Call before cli_select_backend. With a name (--stores): simdinit_set_stores. Without one: fails with a clear
  * message when SIMDINIT_STORES is set to something that is not a policy. */
 int cli_select_stores(const char *name);
 const char *cli_stores_name(int i);       /* the library's store policy names */
