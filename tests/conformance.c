@@ -21,24 +21,7 @@
 
 #include "golden.h"
 #include "golden_data.h"
-
-static int passed, failed;
-
-/* Count one check; print "FAIL: <message>" when it failed. */
-static void check(int ok, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL: ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
+#include "plain_check.h"
 
 /* All golden cases with the backend active now; `label` names it in messages. */
 static void check_golden(const char *label, unsigned char *scratch)

@@ -21,23 +21,7 @@
 #include <string.h>
 
 #include "simdinit.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL: ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
+#include "plain_check.h"
 
 static int untouched(const unsigned char *p, size_t n)
 {
