@@ -38,11 +38,15 @@
 /*
  * The same file is compiled a second time as the "avx512" backend
  * (src/avx512/kernels_avx512.c defines SI_AVX512VL_BUILD and is built with
- * -mavx512f -mavx512vl -mavx512dq as well): still 256-bit vectors, but the
- * xoshiro step uses vprolq and vpternlogq (7 operations instead of 10) and the
- * unsigned conversions are single instructions. Every replacement computes
- * exactly the same bits (bit operations, and IEEE conversions rounded to
- * nearest under the library's FP environment, src/fpenv.h).
+ * -mavx512f -mavx512vl -mavx512dq as well). That build takes the lane state,
+ * the group generators and the reject-mode left-pack from
+ * src/avx512/groups_avx512.h, which work on 512-bit registers (the 8 lanes are
+ * one __m512i per state word; the float32 Box-Muller runs 16 lanes, two
+ * groups, in one chain), and keeps everything else here: staging, stores,
+ * packing, the drivers. Its unsigned conversions below are single
+ * instructions. Every replacement computes exactly the same bits (the same
+ * IEEE operations in the same order, and conversions rounded to nearest under
+ * the library's FP environment, src/fpenv.h).
  */
 #if defined(SI_AVX512VL_BUILD)
 #if !defined(__AVX512F__) || !defined(__AVX512VL__) || !defined(__AVX512DQ__)
@@ -241,50 +245,7 @@ AI u2 u2_sll32(u2 x, int n) { u2 r; r.a = _mm256_slli_epi32(x.a, n); r.b = _mm25
 AI u2 u2_srl64(u2 x, int n) { u2 r; r.a = _mm256_srli_epi64(x.a, n); r.b = _mm256_srli_epi64(x.b, n); return r; }
 AI u2 u2_sll64(u2 x, int n) { u2 r; r.a = _mm256_slli_epi64(x.a, n); r.b = _mm256_slli_epi64(x.b, n); return r; }
 
-#undef SI_VF
-#undef SI_VU
-#undef SI_VD
-#undef SI_VQ
-#undef SI_MATH_NAME
-#undef SI_F_SET
-#undef SI_F_ADD
-#undef SI_F_SUB
-#undef SI_F_MUL
-#undef SI_F_DIV
-#undef SI_F_SQRT
-#undef SI_F_FROM_BITS
-#undef SI_F_BITS
-#undef SI_F_CVT_I32
-#undef SI_F_CVT_U32
-#undef SI_F_XOR_BITS
-#undef SI_F_SELECT
-#undef SI_U_SET
-#undef SI_U_ADD
-#undef SI_U_SUB
-#undef SI_U_AND
-#undef SI_U_OR
-#undef SI_U_SRL
-#undef SI_U_SLL
-#undef SI_U_NONZERO
-#undef SI_D_SET
-#undef SI_D_ADD
-#undef SI_D_SUB
-#undef SI_D_MUL
-#undef SI_D_DIV
-#undef SI_D_SQRT
-#undef SI_D_FROM_BITS
-#undef SI_D_BITS
-#undef SI_D_CVT_Q_SMALL
-#undef SI_D_CVT_U53
-#undef SI_D_XOR_BITS
-#undef SI_D_SELECT
-#undef SI_Q_SET
-#undef SI_Q_ADD
-#undef SI_Q_SUB
-#undef SI_Q_AND
-#undef SI_Q_SRL
-#undef SI_Q_SLL
-#undef SI_Q_NONZERO
+#include "simd_math_undef.h"
 
 #define SI_VF f2
 #define SI_VU u2
@@ -354,6 +315,8 @@ AI __m256i pack_f16(__m256 a, __m256 b)
 
 /* ---- xoshiro256+ on 2 x 4 lanes -------------------------------------------- */
 
+#if !defined(SI_AVX512VL_BUILD)  /* the avx512 build: src/avx512/groups_avx512.h */
+
 typedef struct xs8 {
     __m256i a0, a1, a2, a3;  /* word w of the "a" lanes */
     __m256i b0, b1, b2, b3;
@@ -361,23 +324,6 @@ typedef struct xs8 {
 
 AI __m256i xo4(__m256i *s0, __m256i *s1, __m256i *s2, __m256i *s3)
 {
-#if defined(SI_AVX512VL_BUILD)
-    /* The same step with three-way xors (vpternlogq, truth table 0x96 =
-     * a ^ b ^ c) and a real rotate:
-     *   s2' = s2 ^ s0 ^ (s1 << 17)   s1' = s1 ^ s2 ^ s0
-     *   s0' = s0 ^ s3 ^ s1           s3' = rotl(s3 ^ s1, 45) */
-    __m256i r = _mm256_add_epi64(*s0, *s3);
-    __m256i t = _mm256_slli_epi64(*s1, 17);
-    __m256i n2 = _mm256_ternarylogic_epi64(*s2, *s0, t, 0x96);
-    __m256i n1 = _mm256_ternarylogic_epi64(*s1, *s2, *s0, 0x96);
-    __m256i n0 = _mm256_ternarylogic_epi64(*s0, *s3, *s1, 0x96);
-    __m256i n3 = _mm256_rol_epi64(_mm256_xor_si256(*s3, *s1), 45);
-    *s0 = n0;
-    *s1 = n1;
-    *s2 = n2;
-    *s3 = n3;
-    return r;
-#else
     __m256i r = _mm256_add_epi64(*s0, *s3);
     __m256i t = _mm256_slli_epi64(*s1, 17);
     *s2 = _mm256_xor_si256(*s2, *s0);
@@ -387,7 +333,6 @@ AI __m256i xo4(__m256i *s0, __m256i *s1, __m256i *s2, __m256i *s3)
     *s2 = _mm256_xor_si256(*s2, t);
     *s3 = _mm256_or_si256(_mm256_slli_epi64(*s3, 45), _mm256_srli_epi64(*s3, 19));
     return r;
-#endif
 }
 
 /* One step of all 8 lanes: ra = outputs of the "a" lanes, rb of the "b" lanes. */
@@ -424,6 +369,7 @@ AI void xs_skip(xs8 *s, uint32_t steps)
         (void)ra; (void)rb;
     }
 }
+#endif /* !SI_AVX512VL_BUILD */
 
 /* ---- left-pack tables (truncated normal, reject mode) ----------------------- */
 
@@ -534,6 +480,10 @@ enum { K_UNI = 0, K_NORM = 1, K_TNI = 2 };  /* uniform, normal, trunc-normal inv
 typedef struct kc {
     __m256 f_lo, f_scale, f_hi, f_mean, f_std, f_tlo, f_thi, f_nlo, f_nhi;
     __m256d d_lo, d_scale, d_hi, d_mean, d_std, d_tlo, d_thi;
+#if defined(SI_AVX512VL_BUILD)
+    __m512 z_lo, z_scale, z_hi, z_mean, z_std, z_tlo, z_thi;
+    __m512d zd_lo, zd_scale, zd_hi, zd_mean, zd_std, zd_tlo, zd_thi;
+#endif
     const si_tn *tn;
 } kc;
 
@@ -555,6 +505,22 @@ AI void kc_load(kc *c, const si_params *p)
     c->d_std = _mm256_set1_pd(p->d_std);
     c->d_tlo = _mm256_set1_pd(p->d_tlo);
     c->d_thi = _mm256_set1_pd(p->d_thi);
+#if defined(SI_AVX512VL_BUILD)
+    c->z_lo = _mm512_set1_ps(p->f_lo);
+    c->z_scale = _mm512_set1_ps(p->f_scale);
+    c->z_hi = _mm512_set1_ps(p->f_hi);
+    c->z_mean = _mm512_set1_ps(p->f_mean);
+    c->z_std = _mm512_set1_ps(p->f_std);
+    c->z_tlo = _mm512_set1_ps(p->f_tlo);
+    c->z_thi = _mm512_set1_ps(p->f_thi);
+    c->zd_lo = _mm512_set1_pd(p->d_lo);
+    c->zd_scale = _mm512_set1_pd(p->d_scale);
+    c->zd_hi = _mm512_set1_pd(p->d_hi);
+    c->zd_mean = _mm512_set1_pd(p->d_mean);
+    c->zd_std = _mm512_set1_pd(p->d_std);
+    c->zd_tlo = _mm512_set1_pd(p->d_tlo);
+    c->zd_thi = _mm512_set1_pd(p->d_thi);
+#endif
     c->tn = &p->tn;
 }
 
@@ -568,6 +534,9 @@ AI __m256 narrow_clamp(const kc *c, __m256 v)
 /* Steps per group of a (kind, f64?) as the reference kernels consume them. */
 #define STEPS(kind, f64) ((kind) == K_TNI ? 2 : (f64) ? 2 : 1)
 
+#if defined(SI_AVX512VL_BUILD)
+#include "../avx512/groups_avx512.h"
+#else
 /* Inverse-CDF truncated normal: u = si_tn_uniform(x) = ((x >> 12) + 1/2) 2^-52
  * (every step exact) for the 8 lanes of one step (lanes 0-3 in ra, 4-7 in
  * rb), then z = F^-1(u) (shared scalar code), w = mean + std z in double. */
@@ -687,6 +656,7 @@ AI void gen_f64(const int kind, const int clamp, xs8 *s, const kc *c, __m256d v[
         }
     }
 }
+#endif /* SI_AVX512VL_BUILD */
 
 /* Vectors (of 32 bytes) per group of 16 elements: 4 (f64), 2 (f32), 1 (16-bit). */
 #define NVEC(dt) ((dt) == SIMDINIT_F64 ? 4 : (dt) == SIMDINIT_F32 ? 2 : 1)
@@ -726,6 +696,12 @@ AI void gen_group2(const int kind, const int dt, const int clamp, xs8 *s, const 
         gen_group(kind, dt, clamp, s, c, h);
         return;
     }
+#if defined(SI_AVX512VL_BUILD)
+    if (kind == K_NORM && dt != SIMDINIT_F32) {
+        norm2_narrow(dt, s, c, &g[0], &h[0]);
+        return;
+    }
+#endif
     __m256 v0, v1, w0, w1;
     gen2_f32(kind, clamp, s, c, &v0, &v1, &w0, &w1);
     if (kind == K_UNI && dt != SIMDINIT_F32) {
@@ -883,6 +859,7 @@ AI void run_groups(const int kind, const int dt, const int clamp, void *out, si_
 #define REJ_FLUSH 256
 #define REJ_FLUSH_D 128
 
+#if !defined(SI_AVX512VL_BUILD)  /* the avx512 build: src/avx512/groups_avx512.h */
 /* Left-pack the lanes of v selected by the 8-bit mask m to dst. */
 AI void lpack8(float *dst, __m256 v, unsigned m)
 {
@@ -935,6 +912,7 @@ AI unsigned rej_group_f64(xs8 *s, const kc *c, double *dst)
     }
     return n;
 }
+#endif /* !SI_AVX512VL_BUILD */
 
 /* Write n staged float32 values as dt with ordinary stores (n <= REJ_FLUSH + 32). */
 AI void rej_put_plain_f32(const int dt, unsigned char *o, const float *v, unsigned n)

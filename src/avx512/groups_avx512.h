@@ -1,0 +1,307 @@
+/*
+ * The avx512 build's lane state and group generators: 512-bit registers.
+ *
+ * Included by src/avx2/kernels_avx2.c only when it is compiled as the avx512
+ * backend (SI_AVX512VL_BUILD, src/avx512/kernels_avx512.c), in place of the
+ * AVX2 versions of the same functions: xs8/xs_load/xs_skip (the 8 lanes),
+ * tni_step, gen_f32, gen2_f32 and gen_f64. The rest of the kernels (staging,
+ * stores, packing to bf16/f16, the reject-mode left-pack) is shared and keeps
+ * working on the 256-bit halves these functions return.
+ *
+ * Why: the 8 xoshiro lanes of a block are exactly one __m512i per state word,
+ * and the value path instantiated on __m512 does the float32 Box-Muller of two
+ * groups (16 lanes) or the float64 one of a whole group (8 lanes) in one
+ * chain. A core that splits a 512-bit operation into two 256-bit halves
+ * internally (Zen 4) still tracks it as one operation, so the same arithmetic
+ * costs half the entries in its out-of-order window; the 256-bit kernels are
+ * bound by that count, not by the arithmetic units (docs/PERFORMANCE.md).
+ *
+ * The bits are those of the scalar reference: the same IEEE operations in the
+ * same order (src/simd_math.h), the same element order within a group
+ * (docs/STREAM.md §3); checked by tests/checkasm.
+ */
+#if !defined(SI_AVX512VL_BUILD)
+#error "src/avx512/groups_avx512.h belongs to the avx512 build of src/avx2/kernels_avx2.c"
+#endif
+
+/* ---- the vocabulary of src/simd_math.h on __m512 / __m512d ----------------- */
+
+#include "simd_math_undef.h"
+
+#define SI_VF __m512
+#define SI_VU __m512i
+#define SI_VD __m512d
+#define SI_VQ __m512i
+#define SI_MATH_NAME(x) x##_zmm
+
+#define SI_F_SET(c) _mm512_set1_ps((float)(c))
+#define SI_F_ADD(a, b) _mm512_add_ps(a, b)
+#define SI_F_SUB(a, b) _mm512_sub_ps(a, b)
+#define SI_F_MUL(a, b) _mm512_mul_ps(a, b)
+#define SI_F_DIV(a, b) _mm512_div_ps(a, b)
+#define SI_F_SQRT(a) _mm512_sqrt_ps(a)
+#define SI_F_FROM_BITS(u) _mm512_castsi512_ps(u)
+#define SI_F_BITS(f) _mm512_castps_si512(f)
+#define SI_F_CVT_I32(u) _mm512_cvtepi32_ps(u)
+#define SI_F_CVT_U32(u) _mm512_cvtepu32_ps(u)  /* vcvtudq2ps: one IEEE rounding */
+#define SI_F_XOR_BITS(f, u) _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(f), u))
+/* A "mask" here is any vector whose nonzero lanes are selected: SI_U_NONZERO
+ * is the identity and SI_F_SELECT tests the lanes into an opmask. */
+#define SI_F_SELECT(m, a, b) _mm512_mask_blend_ps(_mm512_test_epi32_mask(m, m), b, a)
+#define SI_U_SET(c) _mm512_set1_epi32((int)(uint32_t)(c))
+#define SI_U_ADD(a, b) _mm512_add_epi32(a, b)
+#define SI_U_SUB(a, b) _mm512_sub_epi32(a, b)
+#define SI_U_AND(a, b) _mm512_and_si512(a, b)
+#define SI_U_OR(a, b) _mm512_or_si512(a, b)
+#define SI_U_SRL(a, n) _mm512_srli_epi32(a, n)
+#define SI_U_SLL(a, n) _mm512_slli_epi32(a, n)
+#define SI_U_NONZERO(a) (a)
+
+#define SI_D_SET(c) _mm512_set1_pd((double)(c))
+#define SI_D_ADD(a, b) _mm512_add_pd(a, b)
+#define SI_D_SUB(a, b) _mm512_sub_pd(a, b)
+#define SI_D_MUL(a, b) _mm512_mul_pd(a, b)
+#define SI_D_DIV(a, b) _mm512_div_pd(a, b)
+#define SI_D_SQRT(a) _mm512_sqrt_pd(a)
+#define SI_D_FROM_BITS(u) _mm512_castsi512_pd(u)
+#define SI_D_BITS(f) _mm512_castpd_si512(f)
+#define SI_D_CVT_Q_SMALL(u) _mm512_cvtepi64_pd(u)  /* vcvtqq2pd: exact for |x| < 2^51 */
+#define SI_D_CVT_U53(u) _mm512_cvtepu64_pd(u)      /* vcvtuqq2pd: exact for x <= 2^53 */
+#define SI_D_XOR_BITS(f, u) _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(f), u))
+#define SI_D_SELECT(m, a, b) _mm512_mask_blend_pd(_mm512_test_epi64_mask(m, m), b, a)
+#define SI_Q_SET(c) _mm512_set1_epi64((long long)(uint64_t)(c))
+#define SI_Q_ADD(a, b) _mm512_add_epi64(a, b)
+#define SI_Q_SUB(a, b) _mm512_sub_epi64(a, b)
+#define SI_Q_AND(a, b) _mm512_and_si512(a, b)
+#define SI_Q_SRL(a, n) _mm512_srli_epi64(a, n)
+#define SI_Q_SLL(a, n) _mm512_slli_epi64(a, n)
+#define SI_Q_NONZERO(a) (a)
+
+#include "simd_math.h"
+
+/* ---- xoshiro256+ on 8 lanes: one register per state word ----------------------- */
+
+typedef struct xs8 {
+    __m512i s0, s1, s2, s3;  /* word w of lanes 0..7, lane l in 64-bit element l */
+} xs8;
+
+/* One step of all 8 lanes; returns the outputs x[0..7]. Three-way xors
+ * (vpternlogq, truth table 0x96 = a ^ b ^ c) and a real rotate:
+ *   s2' = s2 ^ s0 ^ (s1 << 17)   s1' = s1 ^ s2 ^ s0
+ *   s0' = s0 ^ s3 ^ s1           s3' = rotl(s3 ^ s1, 45)
+ * which is the reference step (docs/STREAM.md §2) with its xors regrouped. */
+AI __m512i xo8z(xs8 *s)
+{
+    __m512i r = _mm512_add_epi64(s->s0, s->s3);
+    __m512i t = _mm512_slli_epi64(s->s1, 17);
+    __m512i n2 = _mm512_ternarylogic_epi64(s->s2, s->s0, t, 0x96);
+    __m512i n1 = _mm512_ternarylogic_epi64(s->s1, s->s2, s->s0, 0x96);
+    __m512i n0 = _mm512_ternarylogic_epi64(s->s0, s->s3, s->s1, 0x96);
+    s->s3 = _mm512_rol_epi64(_mm512_xor_si512(s->s3, s->s1), 45);
+    s->s0 = n0;
+    s->s1 = n1;
+    s->s2 = n2;
+    return r;
+}
+
+/* The lane arrangement is the same for every kernel here (split is the AVX2
+ * build's choice of arrangement; it does not apply). */
+AI void xs_load(xs8 *s, const si_lanes *st, int split)
+{
+    (void)split;
+    s->s0 = _mm512_loadu_si512((const void *)&st->s[0][0]);
+    s->s1 = _mm512_loadu_si512((const void *)&st->s[1][0]);
+    s->s2 = _mm512_loadu_si512((const void *)&st->s[2][0]);
+    s->s3 = _mm512_loadu_si512((const void *)&st->s[3][0]);
+}
+
+AI void xs_skip(xs8 *s, uint32_t steps)
+{
+    for (uint32_t k = 0; k < steps; k++)
+        (void)xo8z(s);
+}
+
+/* ---- group generators ---------------------------------------------------------- */
+
+AI __m256 lo256(__m512 v) { return _mm512_castps512_ps256(v); }
+AI __m256 hi256(__m512 v) { return _mm512_extractf32x8_ps(v, 1); }
+AI __m256d lo256d(__m512d v) { return _mm512_castpd512_pd256(v); }
+AI __m256d hi256d(__m512d v) { return _mm512_extractf64x4_pd(v, 1); }
+
+/* Inverse-CDF truncated normal: u = ((x >> 12) + 1/2) 2^-52 for the 8 lanes
+ * of one step, z = F^-1(u) (shared scalar code), w = mean + std z in double. */
+AI __m512d tni_step_z(xs8 *s, const kc *c)
+{
+    __m512i x = xo8z(s);
+    alignas(64) double u[8];
+    _mm512_store_pd(u, _mm512_mul_pd(_mm512_add_pd(_mm512_cvtepu64_pd(_mm512_srli_epi64(x, 12)),
+                                                   _mm512_set1_pd(0.5)),
+                                     _mm512_set1_pd(0x1p-52)));
+    for (int l = 0; l < 8; l++)
+        u[l] = si_tn_inverse(c->tn, u[l]);
+    return _mm512_add_pd(c->zd_mean, _mm512_mul_pd(c->zd_std, _mm512_load_pd(u)));
+}
+
+/* Box-Muller float32 for 16 lanes: hi/lo = the upper/lower 32-bit halves of
+ * the 8 outputs of step xa (lanes 0-7) then of step xb; returns the affine
+ * z0 (elements 0-7 of xa's group, then of xb's) and z1 (elements 8-15). */
+AI void norm16_f32(__m512i xa, __m512i xb, const kc *c, __m512 *z0, __m512 *z1)
+{
+    const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    __m512i hi = _mm512_permutex2var_epi32(xa, odd, xb);
+    __m512i lo = _mm512_permutex2var_epi32(xa, even, xb);
+    __m512 a, b;
+    si_box_muller_f32_zmm(hi, lo, &a, &b);
+    *z0 = si_affine_f32_zmm(a, c->z_mean, c->z_std);
+    *z1 = si_affine_f32_zmm(b, c->z_mean, c->z_std);
+}
+
+/* One group computed in float32: v0 = elements 0-7, v1 = elements 8-15. */
+AI void gen_f32(const int kind, const int clamp, xs8 *s, const kc *c, __m256 *v0, __m256 *v1)
+{
+    if (kind == K_UNI) {
+        /* element 2l + h = upper 24 bits of half h of lane l: the 32-bit
+         * words of x in order */
+        __m512 v = si_uniform_f32_zmm(_mm512_srli_epi32(xo8z(s), 8), c->z_lo, c->z_scale);
+        if (clamp)
+            v = _mm512_min_ps(c->z_hi, v);  /* u > hi ? hi : u */
+        *v0 = lo256(v);
+        *v1 = hi256(v);
+    } else if (kind == K_NORM) {
+        /* one group: the 8-lane (256-bit) chain of the AVX2 build */
+        __m512i x = xo8z(s);
+        __m256i hi = _mm512_cvtepi64_epi32(_mm512_srli_epi64(x, 32));
+        __m256i lo = _mm512_cvtepi64_epi32(x);
+        __m256 z0, z1;
+        si_box_muller_f32_avx2(hi, lo, &z0, &z1);
+        *v0 = si_affine_f32_avx2(z0, c->f_mean, c->f_std);
+        *v1 = si_affine_f32_avx2(z1, c->f_mean, c->f_std);
+    } else {
+        /* element 8h + l from step h, lane l; rounded to float, kept in [tlo, thi] */
+        __m512d w0 = tni_step_z(s, c);
+        __m512d w1 = tni_step_z(s, c);
+        __m512 f = _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(w0)), _mm512_cvtpd_ps(w1), 1);
+        f = _mm512_min_ps(c->z_thi, _mm512_max_ps(c->z_tlo, f));
+        *v0 = lo256(f);
+        *v1 = hi256(f);
+    }
+}
+
+/* Two consecutive groups computed in float32: (v0, v1) then (w0, w1). */
+AI void gen2_f32(const int kind, const int clamp, xs8 *s, const kc *c, __m256 *v0, __m256 *v1,
+                 __m256 *w0, __m256 *w1)
+{
+    if (kind != K_NORM) {
+        gen_f32(kind, clamp, s, c, v0, v1);
+        gen_f32(kind, clamp, s, c, w0, w1);
+        return;
+    }
+    __m512i xa = xo8z(s);
+    __m512i xb = xo8z(s);
+    __m512 z0, z1;
+    norm16_f32(xa, xb, c, &z0, &z1);
+    *v0 = lo256(z0);
+    *v1 = lo256(z1);
+    *w0 = hi256(z0);
+    *w1 = hi256(z1);
+}
+
+/* Two consecutive normal groups in a 16-bit encoding (bf16 or f16): g[0] and
+ * h[0] = 16 elements each. Packing whole 16-lane groups takes fewer
+ * operations than the AVX2 build's pack_bf16/pack_f16 of 8-lane halves. */
+AI void norm2_narrow(const int dt, xs8 *s, const kc *c, __m256i *g, __m256i *h)
+{
+    __m512i xa = xo8z(s);
+    __m512i xb = xo8z(s);
+    __m512 z0, z1;
+    norm16_f32(xa, xb, c, &z0, &z1);
+    __m512 a = _mm512_shuffle_f32x4(z0, z1, 0x44);  /* group 0, elements 0-15 */
+    __m512 b = _mm512_shuffle_f32x4(z0, z1, 0xee);  /* group 1 */
+    if (dt == SIMDINIT_BF16) {
+        /* vpmovdw keeps the low 16 bits of each lane, where the bits are */
+        *g = _mm512_cvtepi32_epi16(si_to_bf16_bits_zmm(a));
+        *h = _mm512_cvtepi32_epi16(si_to_bf16_bits_zmm(b));
+    } else {
+        *g = _mm512_cvtps_ph(a, _MM_FROUND_TO_NEAREST_INT);
+        *h = _mm512_cvtps_ph(b, _MM_FROUND_TO_NEAREST_INT);
+    }
+}
+
+/* One group computed in float64: v[0..3] = elements 0-3, 4-7, 8-11, 12-15. */
+AI void gen_f64(const int kind, const int clamp, xs8 *s, const kc *c, __m256d v[4])
+{
+    __m512d a, b;
+    if (kind == K_UNI) {
+        /* element 8h + l = lane l of step h */
+        a = si_uniform_f64_zmm(_mm512_srli_epi64(xo8z(s), 11), c->zd_lo, c->zd_scale);
+        b = si_uniform_f64_zmm(_mm512_srli_epi64(xo8z(s), 11), c->zd_lo, c->zd_scale);
+        if (clamp) {
+            a = _mm512_min_pd(c->zd_hi, a);
+            b = _mm512_min_pd(c->zd_hi, b);
+        }
+    } else if (kind == K_NORM) {
+        /* element l = z0 of lane l, 8 + l = z1 of lane l */
+        __m512i x1 = xo8z(s);
+        __m512i x2 = xo8z(s);
+        si_box_muller_f64_zmm(x1, x2, &a, &b);
+        a = si_affine_f64_zmm(a, c->zd_mean, c->zd_std);
+        b = si_affine_f64_zmm(b, c->zd_mean, c->zd_std);
+    } else {
+        a = tni_step_z(s, c);
+        b = tni_step_z(s, c);
+        a = _mm512_min_pd(c->zd_thi, _mm512_max_pd(c->zd_tlo, a));
+        b = _mm512_min_pd(c->zd_thi, _mm512_max_pd(c->zd_tlo, b));
+    }
+    v[0] = lo256d(a);
+    v[1] = hi256d(a);
+    v[2] = lo256d(b);
+    v[3] = hi256d(b);
+}
+
+/* ---- truncated normal, reject mode: left-packing with vcompressps/pd --------------- */
+
+/* The lanes of v with tlo <= v <= thi (as the AVX2 build's accept_ps/pd). */
+AI __mmask16 accept16(__m512 v, const kc *c)
+{
+    return _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(v, c->z_tlo, _CMP_GE_OQ), v, c->z_thi, _CMP_LE_OQ);
+}
+
+AI __mmask8 accept8d(__m512d v, const kc *c)
+{
+    return _mm512_mask_cmp_pd_mask(_mm512_cmp_pd_mask(v, c->zd_tlo, _CMP_GE_OQ), v, c->zd_thi, _CMP_LE_OQ);
+}
+
+/* Two groups (32 candidates, one 16-lane chain), left-packed to dst in
+ * candidate order; returns how many were kept. Writes dst[0 .. 32). */
+AI unsigned rej_group2_f32(xs8 *s, const kc *c, float *dst)
+{
+    __m512i xa = xo8z(s);
+    __m512i xb = xo8z(s);
+    __m512 z0, z1;
+    norm16_f32(xa, xb, c, &z0, &z1);
+    /* candidate order: group 0 elements 0-15, then group 1's */
+    __m512 g0 = _mm512_shuffle_f32x4(z0, z1, 0x44);
+    __m512 g1 = _mm512_shuffle_f32x4(z0, z1, 0xee);
+    unsigned m0 = accept16(g0, c), m1 = accept16(g1, c);
+    _mm512_storeu_ps(dst, _mm512_maskz_compress_ps((__mmask16)m0, g0));
+    unsigned n = (unsigned)k_popcnt8[m0 & 0xff] + k_popcnt8[m0 >> 8];
+    _mm512_storeu_ps(dst + n, _mm512_maskz_compress_ps((__mmask16)m1, g1));
+    return n + k_popcnt8[m1 & 0xff] + k_popcnt8[m1 >> 8];
+}
+
+/* One group (16 candidates) in float64; writes dst[0 .. 16). */
+AI unsigned rej_group_f64(xs8 *s, const kc *c, double *dst)
+{
+    __m512i x1 = xo8z(s);
+    __m512i x2 = xo8z(s);
+    __m512d a, b;
+    si_box_muller_f64_zmm(x1, x2, &a, &b);
+    a = si_affine_f64_zmm(a, c->zd_mean, c->zd_std);
+    b = si_affine_f64_zmm(b, c->zd_mean, c->zd_std);
+    unsigned ma = accept8d(a, c), mb = accept8d(b, c);
+    _mm512_storeu_pd(dst, _mm512_maskz_compress_pd((__mmask8)ma, a));
+    unsigned n = k_popcnt8[ma];
+    _mm512_storeu_pd(dst + n, _mm512_maskz_compress_pd((__mmask8)mb, b));
+    return n + k_popcnt8[mb];
+}
