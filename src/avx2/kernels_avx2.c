@@ -697,8 +697,8 @@ AI void gen_group2(const int kind, const int dt, const int clamp, xs8 *s, const 
         return;
     }
 #if defined(SI_AVX512VL_BUILD)
-    if (kind == K_NORM && dt != SIMDINIT_F32) {
-        norm2_narrow(dt, s, c, &g[0], &h[0]);
+    if (kind == K_NORM) {
+        norm_groups2(dt, s, c, g, h);
         return;
     }
 #endif
@@ -724,6 +724,33 @@ AI void gen_group2(const int kind, const int dt, const int clamp, xs8 *s, const 
     }
 }
 
+/* Groups per iteration of the full-group loops: the float32-family
+ * Box-Muller runs two groups at a time (the x2 math; in the avx512 build one
+ * 16-lane chain), or four (two 16-lane chains, avx512); the cheap kernels one
+ * (more would spill the lane state). */
+#if defined(SI_AVX512VL_BUILD)
+#define NORM_BATCH 4
+#else
+#define NORM_BATCH 2
+#endif
+#define BATCH(kind, dt) ((kind) == K_NORM && (dt) != SIMDINIT_F64 ? NORM_BATCH : 1)
+
+/* nb = BATCH(kind, dt) consecutive groups: g[0 .. nb-1]. */
+AI void gen_groups(const int kind, const int dt, const int clamp, const int nb, xs8 *s, const kc *c,
+                   __m256i g[][4])
+{
+#if defined(SI_AVX512VL_BUILD)
+    if (nb == 4) {
+        norm_groups4(dt, s, c, g);
+        return;
+    }
+#endif
+    if (nb == 2)
+        gen_group2(kind, dt, clamp, s, c, g[0], g[1]);
+    else
+        gen_group(kind, dt, clamp, s, c, g[0]);
+}
+
 AI void put_group(const int dt, unsigned char *o, const __m256i g[4], const int stream)
 {
     for (int i = 0; i < NVEC(dt); i++) {
@@ -746,9 +773,7 @@ AI void run_groups(const int kind, const int dt, const int clamp, void *out, si_
 {
     const int nv = NVEC(dt);
     const size_t es = 2 * (size_t)nv, gb = 32 * (size_t)nv;  /* element, group bytes */
-    /* float32 Box-Muller runs two groups at a time (the x2 math); the cheap
-     * kernels one (two would spill the lane state) */
-    const int pair = kind == K_NORM && dt != SIMDINIT_F64;
+    const int nb = BATCH(kind, dt);
     if (count == 0)
         return;
     kc c;
@@ -758,7 +783,7 @@ AI void run_groups(const int kind, const int dt, const int clamp, void *out, si_
     uint32_t end = start + count, e0 = start & ~(uint32_t)(SI_GROUP - 1);
     xs_skip(&s, (start / SI_GROUP) * STEPS(kind, dt == SIMDINIT_F64));
     unsigned char *o = out;
-    __m256i g[4], h[4];
+    __m256i g[4], gg[NORM_BATCH][4];
     if (e0 != start || end - e0 < SI_GROUP) {
         /* partial first group */
         alignas(32) unsigned char buf[128];
@@ -775,11 +800,11 @@ AI void run_groups(const int kind, const int dt, const int clamp, void *out, si_
     if (full && p->nontemporal && (uintptr_t)o % es == 0) {
         size_t d = (uintptr_t)o & 31;
         if (d == 0) {
-            for (; pair && full >= 2; full -= 2) {
-                gen_group2(kind, dt, clamp, &s, &c, g, h);
-                put_group(dt, o, g, 1);
-                put_group(dt, o + gb, h, 1);
-                o += 2 * gb;
+            for (; full >= (size_t)nb; full -= (size_t)nb) {
+                gen_groups(kind, dt, clamp, nb, &s, &c, gg);
+                for (int i = 0; i < nb; i++)
+                    put_group(dt, o + i * gb, gg[i], 1);
+                o += nb * gb;
             }
             for (; full; full--) {
                 gen_group(kind, dt, clamp, &s, &c, g);
@@ -795,10 +820,10 @@ AI void run_groups(const int kind, const int dt, const int clamp, void *out, si_
             while (full) {
                 size_t kg = full < STAGE_GROUPS ? full : STAGE_GROUPS;
                 size_t j = 0;
-                for (; pair && j + 2 <= kg; j += 2) {
-                    gen_group2(kind, dt, clamp, &s, &c, g, h);
-                    put_group(dt, sp + j * gb, g, 0);
-                    put_group(dt, sp + (j + 1) * gb, h, 0);
+                for (; j + nb <= kg; j += (size_t)nb) {
+                    gen_groups(kind, dt, clamp, nb, &s, &c, gg);
+                    for (int i = 0; i < nb; i++)
+                        put_group(dt, sp + (j + i) * gb, gg[i], 0);
                 }
                 for (; j < kg; j++) {
                     gen_group(kind, dt, clamp, &s, &c, g);
@@ -822,11 +847,11 @@ AI void run_groups(const int kind, const int dt, const int clamp, void *out, si_
             memcpy(o - d, stage, d);
         }
     } else {
-        for (; pair && full >= 2; full -= 2) {
-            gen_group2(kind, dt, clamp, &s, &c, g, h);
-            put_group(dt, o, g, 0);
-            put_group(dt, o + gb, h, 0);
-            o += 2 * gb;
+        for (; full >= (size_t)nb; full -= (size_t)nb) {
+            gen_groups(kind, dt, clamp, nb, &s, &c, gg);
+            for (int i = 0; i < nb; i++)
+                put_group(dt, o + i * gb, gg[i], 0);
+            o += nb * gb;
         }
         for (; full; full--) {
             gen_group(kind, dt, clamp, &s, &c, g);
