@@ -883,6 +883,13 @@ AI void run_groups(const int kind, const int dt, const int clamp, void *out, si_
  */
 #define REJ_FLUSH 256
 #define REJ_FLUSH_D 128
+/* Candidates per rej_batch_f32 call: two groups (the x2 math), four in the
+ * avx512 build (two 16-lane chains, src/avx512/groups_avx512.h). */
+#if defined(SI_AVX512VL_BUILD)
+#define REJ_BATCH 64
+#else
+#define REJ_BATCH 32
+#endif
 
 #if !defined(SI_AVX512VL_BUILD)  /* the avx512 build: src/avx512/groups_avx512.h */
 /* Left-pack the lanes of v selected by the 8-bit mask m to dst. */
@@ -912,7 +919,7 @@ AI unsigned accept_pd(__m256d v, const kc *c)
 
 /* Candidate groups, left-packed to dst; return how many were kept. */
 /* Two groups (32 candidates, the x2 math), left-packed in candidate order. */
-AI unsigned rej_group2_f32(xs8 *s, const kc *c, float *dst)
+AI unsigned rej_batch_f32(xs8 *s, const kc *c, float *dst)
 {
     __m256 v[4];
     gen2_f32(K_NORM, 0, s, c, &v[0], &v[1], &v[2], &v[3]);
@@ -939,14 +946,14 @@ AI unsigned rej_group_f64(xs8 *s, const kc *c, double *dst)
 }
 #endif /* !SI_AVX512VL_BUILD */
 
-/* Write n staged float32 values as dt with ordinary stores (n <= REJ_FLUSH + 32). */
+/* Write n staged float32 values as dt with ordinary stores (n <= REJ_FLUSH + REJ_BATCH). */
 AI void rej_put_plain_f32(const int dt, unsigned char *o, const float *v, unsigned n)
 {
     if (dt == SIMDINIT_F32) {
         memcpy(o, v, (size_t)n * 4);
         return;
     }
-    alignas(32) uint16_t h[REJ_FLUSH + 32];
+    alignas(32) uint16_t h[REJ_FLUSH + REJ_BATCH];
     for (unsigned i = 0; i < n; i += 16) {
         __m256 a = _mm256_load_ps(v + i), b = _mm256_load_ps(v + i + 8);
         __m256i x = dt == SIMDINIT_BF16 ? pack_bf16(a, b) : pack_f16(a, b);
@@ -981,13 +988,13 @@ AI void run_reject_f32(const int dt, void *out, si_lanes *st, uint32_t start, ui
     kc_load(&c, p);
     xs8 s;
     xs_load(&s, st, 1);
-    alignas(32) float stg[REJ_FLUSH + 32];
+    alignas(32) float stg[REJ_FLUSH + REJ_BATCH];
     memset(stg, 0, sizeof stg);
     unsigned n = 0;
     /* drop the first `start` accepted candidates */
     uint32_t skip = start;
     while (skip) {
-        unsigned na = rej_group2_f32(&s, &c, stg);
+        unsigned na = rej_batch_f32(&s, &c, stg);
         if (na <= skip) {
             skip -= na;
             continue;
@@ -1014,17 +1021,16 @@ AI void run_reject_f32(const int dt, void *out, si_lanes *st, uint32_t start, ui
                 rej_put_plain_f32(dt, o, stg, fl);
             o += fl * es;
             need -= fl;
-            n -= fl;  /* < 32 remain */
-            __m256 r0 = _mm256_loadu_ps(stg + fl), r1 = _mm256_loadu_ps(stg + fl + 8);
-            __m256 r2 = _mm256_loadu_ps(stg + fl + 16), r3 = _mm256_loadu_ps(stg + fl + 24);
-            _mm256_store_ps(stg, r0);
-            _mm256_store_ps(stg + 8, r1);
-            _mm256_store_ps(stg + 16, r2);
-            _mm256_store_ps(stg + 24, r3);
+            n -= fl;  /* < REJ_BATCH remain: move them to the front (all loads first, they may overlap) */
+            __m256 r[REJ_BATCH / 8];
+            for (int i = 0; i < REJ_BATCH / 8; i++)
+                r[i] = _mm256_loadu_ps(stg + fl + 8 * i);
+            for (int i = 0; i < REJ_BATCH / 8; i++)
+                _mm256_store_ps(stg + 8 * i, r[i]);
             fl = REJ_FLUSH;
             continue;
         }
-        n += rej_group2_f32(&s, &c, stg + n);
+        n += rej_batch_f32(&s, &c, stg + n);
     }
 }
 

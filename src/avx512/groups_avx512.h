@@ -303,22 +303,31 @@ AI __mmask8 accept8d(__m512d v, const kc *c)
     return _mm512_mask_cmp_pd_mask(_mm512_cmp_pd_mask(v, c->zd_tlo, _CMP_GE_OQ), v, c->zd_thi, _CMP_LE_OQ);
 }
 
-/* Two groups (32 candidates, one 16-lane chain), left-packed to dst in
- * candidate order; returns how many were kept. Writes dst[0 .. 32). */
-AI unsigned rej_group2_f32(xs8 *s, const kc *c, float *dst)
+/* Left-pack the accepted lanes of one group (16 candidates) to dst; returns
+ * how many were kept. Writes dst[0 .. 16). */
+AI unsigned rej_pack16(__m512 g, const kc *c, float *dst)
+{
+    unsigned m = accept16(g, c);
+    _mm512_storeu_ps(dst, _mm512_maskz_compress_ps((__mmask16)m, g));
+    return (unsigned)k_popcnt8[m & 0xff] + k_popcnt8[m >> 8];
+}
+
+/* Four groups (64 candidates, two 16-lane chains), left-packed to dst in
+ * candidate order; returns how many were kept. Writes dst[0 .. 64). */
+AI unsigned rej_batch_f32(xs8 *s, const kc *c, float *dst)
 {
     __m512i xa = xo8z(s);
     __m512i xb = xo8z(s);
-    __m512 z0, z1;
+    __m512i xc = xo8z(s);
+    __m512i xd = xo8z(s);
+    __m512 z0, z1, y0, y1;
     norm16_f32(xa, xb, c, &z0, &z1);
-    /* candidate order: group 0 elements 0-15, then group 1's */
-    __m512 g0 = _mm512_shuffle_f32x4(z0, z1, 0x44);
-    __m512 g1 = _mm512_shuffle_f32x4(z0, z1, 0xee);
-    unsigned m0 = accept16(g0, c), m1 = accept16(g1, c);
-    _mm512_storeu_ps(dst, _mm512_maskz_compress_ps((__mmask16)m0, g0));
-    unsigned n = (unsigned)k_popcnt8[m0 & 0xff] + k_popcnt8[m0 >> 8];
-    _mm512_storeu_ps(dst + n, _mm512_maskz_compress_ps((__mmask16)m1, g1));
-    return n + k_popcnt8[m1 & 0xff] + k_popcnt8[m1 >> 8];
+    norm16_f32(xc, xd, c, &y0, &y1);
+    /* candidate order: group 0 elements 0-15, then group 1's, ... */
+    unsigned n = rej_pack16(_mm512_shuffle_f32x4(z0, z1, 0x44), c, dst);
+    n += rej_pack16(_mm512_shuffle_f32x4(z0, z1, 0xee), c, dst + n);
+    n += rej_pack16(_mm512_shuffle_f32x4(y0, y1, 0x44), c, dst + n);
+    return n + rej_pack16(_mm512_shuffle_f32x4(y0, y1, 0xee), c, dst + n);
 }
 
 /* One group (16 candidates) in float64; writes dst[0 .. 16). */
