@@ -725,15 +725,17 @@ AI void gen_group2(const int kind, const int dt, const int clamp, xs8 *s, const 
 }
 
 /* Groups per iteration of the full-group loops: the float32-family
- * Box-Muller runs two groups at a time (the x2 math; in the avx512 build one
- * 16-lane chain), or four (two 16-lane chains, avx512); the cheap kernels one
- * (more would spill the lane state). */
+ * Box-Muller runs two groups at a time (the x2 math), or four in the avx512
+ * build (two 16-lane chains); the float64 one two in the avx512 build (two
+ * 8-lane chains); the cheap kernels one (more would spill the lane state). */
 #if defined(SI_AVX512VL_BUILD)
 #define NORM_BATCH 4
+#define NORM_BATCH_D 2
 #else
 #define NORM_BATCH 2
+#define NORM_BATCH_D 1
 #endif
-#define BATCH(kind, dt) ((kind) == K_NORM && (dt) != SIMDINIT_F64 ? NORM_BATCH : 1)
+#define BATCH(kind, dt) ((kind) != K_NORM ? 1 : (dt) == SIMDINIT_F64 ? NORM_BATCH_D : NORM_BATCH)
 
 /* nb = BATCH(kind, dt) consecutive groups: g[0 .. nb-1]. */
 AI void gen_groups(const int kind, const int dt, const int clamp, const int nb, xs8 *s, const kc *c,
@@ -742,6 +744,10 @@ AI void gen_groups(const int kind, const int dt, const int clamp, const int nb, 
 #if defined(SI_AVX512VL_BUILD)
     if (nb == 4) {
         norm_groups4(dt, s, c, g);
+        return;
+    }
+    if (nb == 2 && dt == SIMDINIT_F64) {
+        norm_groups2_f64(s, c, g);
         return;
     }
 #endif

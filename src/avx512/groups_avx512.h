@@ -259,6 +259,24 @@ AI void norm_groups4(const int dt, xs8 *s, const kc *c, __m256i g[][4])
     norm2_out(dt, y0, y1, g[2], g[3]);
 }
 
+/* Normal float64: two groups as two independent 8-lane chains (measured +6%
+ * over one group at a time). g[k][0..3] = elements 0-3, 4-7, 8-11, 12-15. */
+AI void norm_groups2_f64(xs8 *s, const kc *c, __m256i g[][4])
+{
+    __m512i x1 = xo8z(s);
+    __m512i x2 = xo8z(s);
+    __m512i y1 = xo8z(s);
+    __m512i y2 = xo8z(s);
+    __m512d z[4];
+    si_box_muller_f64_zmm(x1, x2, &z[0], &z[1]);
+    si_box_muller_f64_zmm(y1, y2, &z[2], &z[3]);
+    for (int k = 0; k < 4; k++) {
+        __m512d v = si_affine_f64_zmm(z[k], c->zd_mean, c->zd_std);
+        g[k / 2][2 * (k % 2)] = _mm256_castpd_si256(lo256d(v));
+        g[k / 2][2 * (k % 2) + 1] = _mm256_castpd_si256(hi256d(v));
+    }
+}
+
 /* One group computed in float64: v[0..3] = elements 0-3, 4-7, 8-11, 12-15. */
 AI void gen_f64(const int kind, const int clamp, xs8 *s, const kc *c, __m256d v[4])
 {
