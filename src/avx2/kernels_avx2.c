@@ -1015,6 +1015,23 @@ AI void run_reject_f32(const int dt, void *out, si_lanes *st, uint32_t start, ui
     unsigned fl = REJ_FLUSH;
     if (stream && ((uintptr_t)o & 31))
         fl = (unsigned)((32 - ((uintptr_t)o & 31)) / es);  /* a first short flush aligns o */
+    if (dt == SIMDINIT_F32 && !stream && (uintptr_t)o % 4 == 0 && n < need) {
+        /* Ordinary stores to float32: left-pack straight into the output
+         * while a whole batch fits before its end (a batch writes
+         * REJ_BATCH floats, of which the kept ones are a prefix; the next
+         * batch overwrites the rest). No staging round trip: the staged
+         * reloads were slowed by the output stores for some placements of
+         * the output relative to the stack (4 KiB aliasing). */
+        memcpy(o, stg, (size_t)n * 4);
+        o += (size_t)n * 4;
+        need -= n;
+        n = 0;
+        while (need >= REJ_BATCH) {
+            unsigned k = rej_batch_f32(&s, &c, (float *)(void *)o);
+            o += (size_t)k * 4;
+            need -= k;
+        }
+    }
     for (;;) {
         if (n >= need) {
             rej_put_plain_f32(dt, o, stg, need);

@@ -321,13 +321,23 @@ AI __mmask8 accept8d(__m512d v, const kc *c)
     return _mm512_mask_cmp_pd_mask(_mm512_cmp_pd_mask(v, c->zd_tlo, _CMP_GE_OQ), v, c->zd_thi, _CMP_LE_OQ);
 }
 
+/* Bits set in a 16-bit mask, in registers (SWAR): a table lookup here is a
+ * load per group, and the dispatcher does not require POPCNT. */
+AI unsigned popcnt16(unsigned m)
+{
+    m = m - ((m >> 1) & 0x5555u);
+    m = (m & 0x3333u) + ((m >> 2) & 0x3333u);
+    m = (m + (m >> 4)) & 0x0f0fu;
+    return (m + (m >> 8)) & 0x1fu;
+}
+
 /* Left-pack the accepted lanes of one group (16 candidates) to dst; returns
  * how many were kept. Writes dst[0 .. 16). */
 AI unsigned rej_pack16(__m512 g, const kc *c, float *dst)
 {
     unsigned m = accept16(g, c);
     _mm512_storeu_ps(dst, _mm512_maskz_compress_ps((__mmask16)m, g));
-    return (unsigned)k_popcnt8[m & 0xff] + k_popcnt8[m >> 8];
+    return popcnt16(m);
 }
 
 /* Four groups (64 candidates, two 16-lane chains), left-packed to dst in
