@@ -369,7 +369,7 @@ AI unsigned rej_group_f64(xs8 *s, const kc *c, double *dst)
     b = si_affine_f64_zmm(b, c->zd_mean, c->zd_std);
     unsigned ma = accept8d(a, c), mb = accept8d(b, c);
     _mm512_storeu_pd(dst, _mm512_maskz_compress_pd((__mmask8)ma, a));
-    unsigned n = k_popcnt8[ma];
+    unsigned n = popcnt16(ma);
     _mm512_storeu_pd(dst + n, _mm512_maskz_compress_pd((__mmask8)mb, b));
-    return n + k_popcnt8[mb];
+    return n + popcnt16(mb);
 }
