@@ -1,20 +1,25 @@
 /*
- * The avx512 build's lane state and group generators: 512-bit registers.
+ * The avx512 build's lane state, group generators and reject-mode left-pack:
+ * 512-bit registers.
  *
  * Included by src/avx2/kernels_avx2.c only when it is compiled as the avx512
  * backend (SI_AVX512VL_BUILD, src/avx512/kernels_avx512.c), in place of the
- * AVX2 versions of the same functions: xs8/xs_load/xs_skip (the 8 lanes),
- * tni_step, gen_f32, gen2_f32 and gen_f64. The rest of the kernels (staging,
- * stores, packing to bf16/f16, the reject-mode left-pack) is shared and keeps
- * working on the 256-bit halves these functions return.
+ * AVX2 versions of: xs8/xs_load/xs_skip (the 8 lanes), gen_f32, gen2_f32,
+ * gen_f64 (and tni_step), rej_batch_f32 and rej_group_f64. It adds the batch
+ * generators norm_groups2/norm_groups4 (float32 family) and norm_groups2_f64
+ * that gen_group2/gen_groups call in this build. The drivers, staging, store
+ * policy and partial groups stay shared and take the 256-bit halves these
+ * functions return.
  *
  * Why: the 8 xoshiro lanes of a block are exactly one __m512i per state word,
  * and the value path instantiated on __m512 does the float32 Box-Muller of two
  * groups (16 lanes) or the float64 one of a whole group (8 lanes) in one
- * chain. A core that splits a 512-bit operation into two 256-bit halves
- * internally (Zen 4) still tracks it as one operation, so the same arithmetic
- * costs half the entries in its out-of-order window; the 256-bit kernels are
- * bound by that count, not by the arithmetic units (docs/PERFORMANCE.md).
+ * chain. The 256-bit kernels are bound by the number of operations, not by
+ * the arithmetic units; a core that executes 512-bit operations at full width
+ * (Zen 5, the development machine) runs the same math on twice the lanes per
+ * operation at up to twice the rate (docs/PERFORMANCE.md). One that splits
+ * them into two 256-bit halves (Zen 4) still saves front-end and scheduler
+ * entries.
  *
  * The bits are those of the scalar reference: the same IEEE operations in the
  * same order (src/simd_math.h), the same element order within a group
@@ -188,23 +193,15 @@ AI void gen_f32(const int kind, const int clamp, xs8 *s, const kc *c, __m256 *v0
     }
 }
 
-/* Two consecutive groups computed in float32: (v0, v1) then (w0, w1). */
+/* Two consecutive groups computed in float32: (v0, v1) then (w0, w1). The
+ * normals do not come here on the hot path (gen_group2 and gen_groups take
+ * norm_groups2/norm_groups4); one group after the other is right for every
+ * kind. */
 AI void gen2_f32(const int kind, const int clamp, xs8 *s, const kc *c, __m256 *v0, __m256 *v1,
                  __m256 *w0, __m256 *w1)
 {
-    if (kind != K_NORM) {
-        gen_f32(kind, clamp, s, c, v0, v1);
-        gen_f32(kind, clamp, s, c, w0, w1);
-        return;
-    }
-    __m512i xa = xo8z(s);
-    __m512i xb = xo8z(s);
-    __m512 z0, z1;
-    norm16_f32(xa, xb, c, &z0, &z1);
-    *v0 = lo256(z0);
-    *v1 = lo256(z1);
-    *w0 = hi256(z0);
-    *w1 = hi256(z1);
+    gen_f32(kind, clamp, s, c, v0, v1);
+    gen_f32(kind, clamp, s, c, w0, w1);
 }
 
 /* Two consecutive normal groups from a 16-lane result (z0 = elements 0-7 of
@@ -245,18 +242,24 @@ AI void norm_groups2(const int dt, xs8 *s, const kc *c, __m256i *g, __m256i *h)
 
 /* Four groups as two independent 16-lane chains: the out-of-order core
  * overlaps them better than consecutive iterations of one (measured +7-10%
- * over norm_groups2 in a loop; four chains were slower). */
-AI void norm_groups4(const int dt, xs8 *s, const kc *c, __m256i g[][4])
+ * over norm_groups2 in a loop; four chains were slower). z[0], z[1] are
+ * groups 0 and 1 as norm16_f32 returns them, z[2], z[3] groups 2 and 3. */
+AI void norm32_f32(xs8 *s, const kc *c, __m512 z[4])
 {
     __m512i xa = xo8z(s);
     __m512i xb = xo8z(s);
     __m512i xc = xo8z(s);
     __m512i xd = xo8z(s);
-    __m512 z0, z1, y0, y1;
-    norm16_f32(xa, xb, c, &z0, &z1);
-    norm16_f32(xc, xd, c, &y0, &y1);
-    norm2_out(dt, z0, z1, g[0], g[1]);
-    norm2_out(dt, y0, y1, g[2], g[3]);
+    norm16_f32(xa, xb, c, &z[0], &z[1]);
+    norm16_f32(xc, xd, c, &z[2], &z[3]);
+}
+
+AI void norm_groups4(const int dt, xs8 *s, const kc *c, __m256i g[][4])
+{
+    __m512 z[4];
+    norm32_f32(s, c, z);
+    norm2_out(dt, z[0], z[1], g[0], g[1]);
+    norm2_out(dt, z[2], z[3], g[2], g[3]);
 }
 
 /* Normal float64: two groups as two independent 8-lane chains (measured +6%
@@ -344,18 +347,13 @@ AI unsigned rej_pack16(__m512 g, const kc *c, float *dst)
  * candidate order; returns how many were kept. Writes dst[0 .. 64). */
 AI unsigned rej_batch_f32(xs8 *s, const kc *c, float *dst)
 {
-    __m512i xa = xo8z(s);
-    __m512i xb = xo8z(s);
-    __m512i xc = xo8z(s);
-    __m512i xd = xo8z(s);
-    __m512 z0, z1, y0, y1;
-    norm16_f32(xa, xb, c, &z0, &z1);
-    norm16_f32(xc, xd, c, &y0, &y1);
+    __m512 z[4];
+    norm32_f32(s, c, z);
     /* candidate order: group 0 elements 0-15, then group 1's, ... */
-    unsigned n = rej_pack16(_mm512_shuffle_f32x4(z0, z1, 0x44), c, dst);
-    n += rej_pack16(_mm512_shuffle_f32x4(z0, z1, 0xee), c, dst + n);
-    n += rej_pack16(_mm512_shuffle_f32x4(y0, y1, 0x44), c, dst + n);
-    return n + rej_pack16(_mm512_shuffle_f32x4(y0, y1, 0xee), c, dst + n);
+    unsigned n = rej_pack16(_mm512_shuffle_f32x4(z[0], z[1], 0x44), c, dst);
+    n += rej_pack16(_mm512_shuffle_f32x4(z[0], z[1], 0xee), c, dst + n);
+    n += rej_pack16(_mm512_shuffle_f32x4(z[2], z[3], 0x44), c, dst + n);
+    return n + rej_pack16(_mm512_shuffle_f32x4(z[2], z[3], 0xee), c, dst + n);
 }
 
 /* One group (16 candidates) in float64; writes dst[0 .. 16). */
