@@ -855,6 +855,14 @@ AI void run_groups(const int kind, const int dt, const int clamp, void *out, si_
             memcpy(o - d, stage, d);
         }
     } else {
+#if defined(SI_AVX512VL_BUILD)
+        /* float32/float64 uniform: each group's 64 or 128 bytes as whole
+         * 64-byte stores of the 512-bit results (no 256-bit extracts) */
+        for (; kind == K_UNI && nv >= 2 && full; full--) {
+            uniform_group_z(dt, clamp, &s, &c, o);
+            o += gb;
+        }
+#endif
         for (; full >= (size_t)nb; full -= (size_t)nb) {
             gen_groups(kind, dt, clamp, nb, &s, &c, gg);
             for (int i = 0; i < nb; i++)

@@ -7,9 +7,10 @@
  * AVX2 versions of: xs8/xs_load/xs_skip (the 8 lanes), gen_f32, gen2_f32,
  * gen_f64 (and tni_step), rej_batch_f32 and rej_group_f64. It adds the batch
  * generators norm_groups2/norm_groups4 (float32 family) and norm_groups2_f64
- * that gen_group2/gen_groups call in this build. The drivers, staging, store
- * policy and partial groups stay shared and take the 256-bit halves these
- * functions return.
+ * that gen_group2/gen_groups call in this build, and uniform_group_z, which
+ * run_groups uses for float32/float64 uniform with ordinary stores. The
+ * drivers, staging, store policy and partial groups stay shared and take the
+ * 256-bit halves these functions return.
  *
  * Why: the 8 xoshiro lanes of a block are exactly one __m512i per state word,
  * and the value path instantiated on __m512 does the float32 Box-Muller of two
@@ -190,6 +191,26 @@ AI void gen_f32(const int kind, const int clamp, xs8 *s, const kc *c, __m256 *v0
         f = _mm512_min_ps(c->z_thi, _mm512_max_ps(c->z_tlo, f));
         *v0 = lo256(f);
         *v1 = hi256(f);
+    }
+}
+
+/* One uniform group of float32 (one 64-byte store) or float64 (two), with
+ * ordinary stores to o: the same values as gen_f32/gen_f64, without
+ * splitting them into 256-bit halves. */
+AI void uniform_group_z(const int dt, const int clamp, xs8 *s, const kc *c, unsigned char *o)
+{
+    if (dt == SIMDINIT_F32) {
+        __m512 v = si_uniform_f32_zmm(_mm512_srli_epi32(xo8z(s), 8), c->z_lo, c->z_scale);
+        if (clamp)
+            v = _mm512_min_ps(c->z_hi, v);
+        _mm512_storeu_ps((void *)o, v);
+        return;
+    }
+    for (int h = 0; h < 2; h++) {
+        __m512d v = si_uniform_f64_zmm(_mm512_srli_epi64(xo8z(s), 11), c->zd_lo, c->zd_scale);
+        if (clamp)
+            v = _mm512_min_pd(c->zd_hi, v);
+        _mm512_storeu_pd((void *)(o + 64 * h), v);
     }
 }
 
