@@ -392,9 +392,9 @@ typedef enum simdinit_backend {
     SIMDINIT_BACKEND_SCALAR = 1, /* the reference: always compiled, always usable */
     SIMDINIT_BACKEND_AVX2 = 2,   /* x86-64 with AVX2 + FMA + F16C, OS saves YMM state */
     SIMDINIT_BACKEND_NEON = 3,   /* aarch64 */
-    SIMDINIT_BACKEND_AVX512 = 4  /* the AVX2 kernels built for AVX-512F/VL/DQ (256-bit
-                                    vectors, vprolq, vpternlogq, native unsigned
-                                    conversions); x86-64 with AVX2 + those, OS saves ZMM */
+    SIMDINIT_BACKEND_AVX512 = 4  /* the AVX2 kernels built for AVX-512F/VL/DQ, with the
+                                    lane state and Box-Muller math on 512-bit
+                                    registers; x86-64 with AVX2 + those, OS saves ZMM */
 } simdinit_backend;
 #define SIMDINIT_BACKEND_COUNT 5
 
