@@ -900,11 +900,14 @@ AI void run_groups(const int kind, const int dt, const int clamp, void *out, si_
 #define REJ_FLUSH 256
 #define REJ_FLUSH_D 128
 /* Candidates per rej_batch_f32 call: two groups (the x2 math), four in the
- * avx512 build (two 16-lane chains, src/avx512/groups_avx512.h). */
+ * avx512 build (two 16-lane chains, src/avx512/groups_avx512.h); per
+ * rej_batch_f64 call: one group, two in the avx512 build (two 8-lane chains). */
 #if defined(SI_AVX512VL_BUILD)
 #define REJ_BATCH 64
+#define REJ_BATCH_D 32
 #else
 #define REJ_BATCH 32
+#define REJ_BATCH_D 16
 #endif
 
 #if !defined(SI_AVX512VL_BUILD)  /* the avx512 build: src/avx512/groups_avx512.h */
@@ -948,7 +951,7 @@ AI unsigned rej_batch_f32(xs8 *s, const kc *c, float *dst)
     return n;
 }
 
-AI unsigned rej_group_f64(xs8 *s, const kc *c, double *dst)
+AI unsigned rej_batch_f64(xs8 *s, const kc *c, double *dst)
 {
     __m256d v[4];
     gen_f64(K_NORM, 0, s, c, v);
@@ -1075,12 +1078,12 @@ AI void run_reject_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, 
     kc_load(&c, p);
     xs8 s;
     xs_load(&s, st, 0);
-    alignas(32) double stg[REJ_FLUSH_D + 16];
+    alignas(32) double stg[REJ_FLUSH_D + REJ_BATCH_D];
     memset(stg, 0, sizeof stg);
     unsigned n = 0;
     uint32_t skip = start;
     while (skip) {
-        unsigned na = rej_group_f64(&s, &c, stg);
+        unsigned na = rej_batch_f64(&s, &c, stg);
         if (na <= skip) {
             skip -= na;
             continue;
@@ -1095,6 +1098,19 @@ AI void run_reject_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, 
     unsigned fl = REJ_FLUSH_D;
     if (stream && ((uintptr_t)o & 31))
         fl = (unsigned)((32 - ((uintptr_t)o & 31)) / 8);
+    if (!stream && (uintptr_t)o % 8 == 0 && n < need) {
+        /* left-pack straight into the output while a batch fits (as
+         * run_reject_f32) */
+        memcpy(o, stg, (size_t)n * 8);
+        o += (size_t)n * 8;
+        need -= n;
+        n = 0;
+        while (need >= REJ_BATCH_D) {
+            unsigned k = rej_batch_f64(&s, &c, (double *)(void *)o);
+            o += (size_t)k * 8;
+            need -= k;
+        }
+    }
     for (;;) {
         if (n >= need) {
             memcpy(o, stg, (size_t)need * 8);
@@ -1114,17 +1130,16 @@ AI void run_reject_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, 
             }
             o += fl * 8;
             need -= fl;
-            n -= fl;  /* < 16 remain */
-            __m256d r0 = _mm256_loadu_pd(stg + fl), r1 = _mm256_loadu_pd(stg + fl + 4);
-            __m256d r2 = _mm256_loadu_pd(stg + fl + 8), r3 = _mm256_loadu_pd(stg + fl + 12);
-            _mm256_store_pd(stg, r0);
-            _mm256_store_pd(stg + 4, r1);
-            _mm256_store_pd(stg + 8, r2);
-            _mm256_store_pd(stg + 12, r3);
+            n -= fl;  /* < REJ_BATCH_D remain: move them to the front (loads first) */
+            __m256d r[REJ_BATCH_D / 4];
+            for (int i = 0; i < REJ_BATCH_D / 4; i++)
+                r[i] = _mm256_loadu_pd(stg + fl + 4 * i);
+            for (int i = 0; i < REJ_BATCH_D / 4; i++)
+                _mm256_store_pd(stg + 4 * i, r[i]);
             fl = REJ_FLUSH_D;
             continue;
         }
-        n += rej_group_f64(&s, &c, stg + n);
+        n += rej_batch_f64(&s, &c, stg + n);
     }
 }
 

@@ -5,7 +5,7 @@
  * Included by src/avx2/kernels_avx2.c only when it is compiled as the avx512
  * backend (SI_AVX512VL_BUILD, src/avx512/kernels_avx512.c), in place of the
  * AVX2 versions of: xs8/xs_load/xs_skip (the 8 lanes), gen_f32, gen2_f32,
- * gen_f64 (and tni_step), rej_batch_f32 and rej_group_f64. It adds the batch
+ * gen_f64 (and tni_step), rej_batch_f32 and rej_batch_f64. It adds the batch
  * generators norm_groups2/norm_groups4 (float32 family) and norm_groups2_f64
  * that gen_group2/gen_groups call in this build, and uniform_group_z, which
  * run_groups uses for float32/float64 uniform with ordinary stores. The
@@ -284,20 +284,29 @@ AI void norm_groups4(const int dt, xs8 *s, const kc *c, __m256i g[][4])
 }
 
 /* Normal float64: two groups as two independent 8-lane chains (measured +6%
- * over one group at a time). g[k][0..3] = elements 0-3, 4-7, 8-11, 12-15. */
-AI void norm_groups2_f64(xs8 *s, const kc *c, __m256i g[][4])
+ * over one group at a time in a loop): z[0], z[1] = elements 0-7 and 8-15 of
+ * the first group (affine applied), z[2], z[3] those of the second. */
+AI void norm16_f64(xs8 *s, const kc *c, __m512d z[4])
 {
     __m512i x1 = xo8z(s);
     __m512i x2 = xo8z(s);
     __m512i y1 = xo8z(s);
     __m512i y2 = xo8z(s);
-    __m512d z[4];
     si_box_muller_f64_zmm(x1, x2, &z[0], &z[1]);
     si_box_muller_f64_zmm(y1, y2, &z[2], &z[3]);
+    for (int k = 0; k < 4; k++)
+        z[k] = si_affine_f64_zmm(z[k], c->zd_mean, c->zd_std);
+}
+
+/* The same two groups in output order: g[k][0..3] = elements 0-3, 4-7, 8-11,
+ * 12-15 of group k. */
+AI void norm_groups2_f64(xs8 *s, const kc *c, __m256i g[][4])
+{
+    __m512d z[4];
+    norm16_f64(s, c, z);
     for (int k = 0; k < 4; k++) {
-        __m512d v = si_affine_f64_zmm(z[k], c->zd_mean, c->zd_std);
-        g[k / 2][2 * (k % 2)] = _mm256_castpd_si256(lo256d(v));
-        g[k / 2][2 * (k % 2) + 1] = _mm256_castpd_si256(hi256d(v));
+        g[k / 2][2 * (k % 2)] = _mm256_castpd_si256(lo256d(z[k]));
+        g[k / 2][2 * (k % 2) + 1] = _mm256_castpd_si256(hi256d(z[k]));
     }
 }
 
@@ -377,18 +386,23 @@ AI unsigned rej_batch_f32(xs8 *s, const kc *c, float *dst)
     return n + rej_pack16(_mm512_shuffle_f32x4(z[2], z[3], 0xee), c, dst + n);
 }
 
-/* One group (16 candidates) in float64; writes dst[0 .. 16). */
-AI unsigned rej_group_f64(xs8 *s, const kc *c, double *dst)
+/* Left-pack the accepted lanes of 8 float64 candidates to dst; returns how
+ * many were kept. Writes dst[0 .. 8). */
+AI unsigned rej_pack8d(__m512d v, const kc *c, double *dst)
 {
-    __m512i x1 = xo8z(s);
-    __m512i x2 = xo8z(s);
-    __m512d a, b;
-    si_box_muller_f64_zmm(x1, x2, &a, &b);
-    a = si_affine_f64_zmm(a, c->zd_mean, c->zd_std);
-    b = si_affine_f64_zmm(b, c->zd_mean, c->zd_std);
-    unsigned ma = accept8d(a, c), mb = accept8d(b, c);
-    _mm512_storeu_pd(dst, _mm512_maskz_compress_pd((__mmask8)ma, a));
-    unsigned n = popcnt16(ma);
-    _mm512_storeu_pd(dst + n, _mm512_maskz_compress_pd((__mmask8)mb, b));
-    return n + popcnt16(mb);
+    unsigned m = accept8d(v, c);
+    _mm512_storeu_pd(dst, _mm512_maskz_compress_pd((__mmask8)m, v));
+    return popcnt16(m);
+}
+
+/* Two groups (32 candidates, two 8-lane chains) in float64, left-packed to
+ * dst in candidate order; writes dst[0 .. 32). */
+AI unsigned rej_batch_f64(xs8 *s, const kc *c, double *dst)
+{
+    __m512d z[4];
+    norm16_f64(s, c, z);
+    unsigned n = 0;
+    for (int k = 0; k < 4; k++)
+        n += rej_pack8d(z[k], c, dst + n);
+    return n;
 }
