@@ -689,6 +689,7 @@ AI void gen_group(const int kind, const int dt, const int clamp, xs8 *s, const k
     }
 }
 
+#if !defined(SI_AVX512VL_BUILD)  /* the avx512 build batches with norm_groups4/norm_groups2_f64 */
 /* Two consecutive groups. */
 AI void gen_group2(const int kind, const int dt, const int clamp, xs8 *s, const kc *c, __m256i g[4],
                    __m256i h[4])
@@ -698,12 +699,6 @@ AI void gen_group2(const int kind, const int dt, const int clamp, xs8 *s, const 
         gen_group(kind, dt, clamp, s, c, h);
         return;
     }
-#if defined(SI_AVX512VL_BUILD)
-    if (kind == K_NORM) {
-        norm_groups2(dt, s, c, g, h);
-        return;
-    }
-#endif
     __m256 v0, v1, w0, w1;
     gen2_f32(kind, clamp, s, c, &v0, &v1, &w0, &w1);
     if (kind == K_UNI && dt != SIMDINIT_F32) {
@@ -725,6 +720,7 @@ AI void gen_group2(const int kind, const int dt, const int clamp, xs8 *s, const 
         h[0] = pack_f16(w0, w1);
     }
 }
+#endif /* !SI_AVX512VL_BUILD */
 
 /* Groups per iteration of the full-group loops: the float32-family
  * Box-Muller runs two groups at a time (the x2 math), or four in the avx512
@@ -744,17 +740,14 @@ AI void gen_groups(const int kind, const int dt, const int clamp, const int nb, 
                    __m256i g[][4])
 {
 #if defined(SI_AVX512VL_BUILD)
-    if (nb == 4) {
+    if (nb == 4)
         norm_groups4(dt, s, c, g);
-        return;
-    }
-    if (nb == 2 && dt == SIMDINIT_F64) {
+    else if (nb == 2)
         norm_groups2_f64(s, c, g);
-        return;
-    }
-#endif
+#else
     if (nb == 2)
         gen_group2(kind, dt, clamp, s, c, g[0], g[1]);
+#endif
     else
         gen_group(kind, dt, clamp, s, c, g[0]);
 }

@@ -4,13 +4,13 @@
  *
  * Included by src/avx2/kernels_avx2.c only when it is compiled as the avx512
  * backend (SI_AVX512VL_BUILD, src/avx512/kernels_avx512.c), in place of the
- * AVX2 versions of: xs8/xs_load/xs_skip (the 8 lanes), gen_f32, gen2_f32,
- * gen_f64 (and tni_step), rej_batch_f32 and rej_batch_f64. It adds the batch
- * generators norm_groups2/norm_groups4 (float32 family) and norm_groups2_f64
- * that gen_group2/gen_groups call in this build, and uniform_group_z, which
- * run_groups uses for float32/float64 uniform with ordinary stores. The
- * drivers, staging, store policy and partial groups stay shared and take the
- * 256-bit halves these functions return.
+ * AVX2 versions of: xs8/xs_load/xs_skip (the 8 lanes), gen_f32, gen_f64 (and
+ * tni_step), rej_batch_f32 and rej_batch_f64. It adds the batch generators
+ * norm_groups4 (float32 family) and norm_groups2_f64, which gen_groups calls
+ * in this build instead of gen_group2, and uniform_group_z, which run_groups
+ * uses for float32/float64 uniform with ordinary stores. The drivers,
+ * staging, store policy and partial groups stay shared and take the 256-bit
+ * halves these functions return.
  *
  * Why: the 8 xoshiro lanes of a block are exactly one __m512i per state word,
  * and the value path instantiated on __m512 does the float32 Box-Muller of two
@@ -214,17 +214,6 @@ AI void uniform_group_z(const int dt, const int clamp, xs8 *s, const kc *c, unsi
     }
 }
 
-/* Two consecutive groups computed in float32: (v0, v1) then (w0, w1). The
- * normals do not come here on the hot path (gen_group2 and gen_groups take
- * norm_groups2/norm_groups4); one group after the other is right for every
- * kind. */
-AI void gen2_f32(const int kind, const int clamp, xs8 *s, const kc *c, __m256 *v0, __m256 *v1,
-                 __m256 *w0, __m256 *w1)
-{
-    gen_f32(kind, clamp, s, c, v0, v1);
-    gen_f32(kind, clamp, s, c, w0, w1);
-}
-
 /* Two consecutive normal groups from a 16-lane result (z0 = elements 0-7 of
  * group 0 then of group 1, z1 = elements 8-15) in the output encoding of dt
  * (float32 family): g[] and h[] as gen_group writes them. Packing whole
@@ -251,19 +240,9 @@ AI void norm2_out(const int dt, __m512 z0, __m512 z1, __m256i *g, __m256i *h)
     }
 }
 
-/* Normal, float32 family: two groups (one 16-lane chain). */
-AI void norm_groups2(const int dt, xs8 *s, const kc *c, __m256i *g, __m256i *h)
-{
-    __m512i xa = xo8z(s);
-    __m512i xb = xo8z(s);
-    __m512 z0, z1;
-    norm16_f32(xa, xb, c, &z0, &z1);
-    norm2_out(dt, z0, z1, g, h);
-}
-
 /* Four groups as two independent 16-lane chains: the out-of-order core
  * overlaps them better than consecutive iterations of one (measured +7-10%
- * over norm_groups2 in a loop; four chains were slower). z[0], z[1] are
+ * over one 16-lane chain in a loop; four chains were slower). z[0], z[1] are
  * groups 0 and 1 as norm16_f32 returns them, z[2], z[3] groups 2 and 3. */
 AI void norm32_f32(xs8 *s, const kc *c, __m512 z[4])
 {
