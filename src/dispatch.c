@@ -221,12 +221,11 @@ simdinit_status simdinit_backend_from_name(const char *name, simdinit_backend *b
 {
     if (!name || !b)
         return SIMDINIT_ERR_NULL;
-    for (int i = 0; i < SIMDINIT_BACKEND_COUNT; i++)
-        if (strcmp(name, k_names[i]) == 0) {
-            *b = (simdinit_backend)i;
-            return SIMDINIT_OK;
-        }
-    return SIMDINIT_ERR_BAD_ENUM;
+    int i = si_name_index(k_names, SIMDINIT_BACKEND_COUNT, name);
+    if (i < 0)
+        return SIMDINIT_ERR_BAD_ENUM;
+    *b = (simdinit_backend)i;
+    return SIMDINIT_OK;
 }
 
 int simdinit_backend_compiled(simdinit_backend b)
@@ -290,12 +289,11 @@ simdinit_status simdinit_stores_from_name(const char *name, simdinit_stores *m)
 {
     if (!name || !m)
         return SIMDINIT_ERR_NULL;
-    for (int i = 0; i < SIMDINIT_STORES_COUNT; i++)
-        if (strcmp(name, k_store_names[i]) == 0) {
-            *m = (simdinit_stores)i;
-            return SIMDINIT_OK;
-        }
-    return SIMDINIT_ERR_BAD_ENUM;
+    int i = si_name_index(k_store_names, SIMDINIT_STORES_COUNT, name);
+    if (i < 0)
+        return SIMDINIT_ERR_BAD_ENUM;
+    *m = (simdinit_stores)i;
+    return SIMDINIT_OK;
 }
 
 simdinit_status simdinit_set_stores(simdinit_stores m)

@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "simdinit.h"
 
@@ -35,6 +36,16 @@
 #define SI_INLINE static inline
 #define SI_HIDDEN
 #endif
+
+/* Index of name among names[0 .. count), or -1: the lookup behind the
+ * simdinit_*_from_name functions. */
+SI_INLINE int si_name_index(const char *const *names, int count, const char *name)
+{
+    for (int i = 0; i < count; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
 
 /* Virtual lanes per block: 8 = two AVX2 registers, one AVX-512 register,
  * four NEON registers of 64-bit lanes. Fixed forever: it is part of the bits. */

@@ -143,12 +143,11 @@ simdinit_status simdinit_scheme_from_name(const char *name, simdinit_scheme_kind
 {
     if (!name || !k)
         return SIMDINIT_ERR_NULL;
-    for (int i = 0; i < N_SCHEMES; i++)
-        if (strcmp(name, k_scheme_names[i]) == 0) {
-            *k = (simdinit_scheme_kind)i;
-            return SIMDINIT_OK;
-        }
-    return SIMDINIT_ERR_BAD_ENUM;
+    int i = si_name_index(k_scheme_names, N_SCHEMES, name);
+    if (i < 0)
+        return SIMDINIT_ERR_BAD_ENUM;
+    *k = (simdinit_scheme_kind)i;
+    return SIMDINIT_OK;
 }
 
 simdinit_scheme simdinit_scheme_default(simdinit_scheme_kind kind)
