@@ -341,6 +341,18 @@ simdinit_status simdinit_plan_chunks(simdinit_dtype dtype, const simdinit_dist *
                                      uint64_t offset, size_t n, size_t max_chunks,
                                      size_t *bounds, size_t *nchunks);
 
+/*
+ * simdinit_stream_from_name — the stream of a named tensor: the 64-bit FNV-1a
+ * hash of the bytes of `name` up to its terminating NUL (offset basis
+ * 0xcbf29ce484222325, prime 0x100000001b3; docs/STREAM.md §1.1). The CLI's
+ * model writer and the Python binding's init_module name each parameter's
+ * stream this way (its fully qualified name, e.g. "model.layers.0.mlp.up_proj.weight"),
+ * so a tensor's values depend on its name and the seed only, never on which
+ * other tensors exist or their order. Stable: it is part of the stream's spec.
+ * Errors: SIMDINIT_ERR_NULL (name or stream NULL).
+ */
+simdinit_status simdinit_stream_from_name(const char *name, uint64_t *stream);
+
 /* One tensor of a model for simdinit_init_tensors. */
 typedef struct simdinit_tensor {
     const char *name;                  /* for error reports; may be NULL */

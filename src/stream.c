@@ -43,3 +43,18 @@ uint32_t si_block_elems(simdinit_dist_kind kind, simdinit_dtype dtype)
     uint32_t e = dtype == SIMDINIT_F64 ? 2048u : 4096u;
     return kind == SIMDINIT_DIST_TRUNC_NORMAL ? e / 4 : e;
 }
+
+/* docs/STREAM.md §1.1: the 64-bit FNV-1a hash of the name's bytes
+ * (offset basis 0xcbf29ce484222325, prime 0x100000001b3). */
+simdinit_status simdinit_stream_from_name(const char *name, uint64_t *stream)
+{
+    if (!name || !stream)
+        return SIMDINIT_ERR_NULL;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h ^= *p;
+        h *= UINT64_C(0x100000001b3);
+    }
+    *stream = h;
+    return SIMDINIT_OK;
+}

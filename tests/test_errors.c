@@ -636,3 +636,19 @@ Test(errors, backends)
                       (SIMDINIT_CPU_AVX | SIMDINIT_CPU_AVX2 | SIMDINIT_CPU_FMA | SIMDINIT_CPU_F16C),
                   "avx2 usable but features 0x%x", f);
 }
+
+/* simdinit_stream_from_name: NULL paths keep the sentinel; values are the
+ * published FNV-1a 64 test vectors ("" is the offset basis). */
+Test(errors, stream_from_name)
+{
+    uint64_t s = 77;
+    cr_expect_eq(simdinit_stream_from_name(NULL, &s), SIMDINIT_ERR_NULL);
+    cr_expect_eq(s, 77);
+    cr_expect_eq(simdinit_stream_from_name("x", NULL), SIMDINIT_ERR_NULL);
+    cr_expect_eq(simdinit_stream_from_name("", &s), SIMDINIT_OK);
+    cr_expect_eq(s, UINT64_C(0xcbf29ce484222325));
+    cr_expect_eq(simdinit_stream_from_name("a", &s), SIMDINIT_OK);
+    cr_expect_eq(s, UINT64_C(0xaf63dc4c8601ec8c));
+    cr_expect_eq(simdinit_stream_from_name("foobar", &s), SIMDINIT_OK);
+    cr_expect_eq(s, UINT64_C(0x85944171f73967e8));
+}
