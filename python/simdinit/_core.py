@@ -1,0 +1,309 @@
+"""What the numpy and torch front ends share: parsing of names and
+parameters into the C structs, and the fill planner that turns (a buffer, a
+placement in a global tensor, a distribution or scheme) into library calls.
+Nothing here imports numpy or torch."""
+import ctypes
+from concurrent.futures import ThreadPoolExecutor
+
+from . import _lib
+from ._lib import Dist, Scheme, SimdinitError, check
+
+_u64 = ctypes.c_uint64
+
+
+def enum_value(table, value, what):
+    """A C enum value from its name (or the int itself)."""
+    if isinstance(value, str):
+        key = value.lower()
+        if key in table:
+            return table[key]
+    elif isinstance(value, int) and not isinstance(value, bool) and value in table.values():
+        return value
+    raise SimdinitError(_lib.ERR_BAD_ENUM, "unknown %s %r (expected one of: %s)"
+                        % (what, value, ", ".join(sorted(table))))
+
+
+def _float(x, what):
+    if not isinstance(x, (str, bytes, complex)):
+        try:
+            return float(x)
+        except (TypeError, ValueError):
+            pass
+    raise _lib.SimdinitTypeError(_lib.ERR_BAD_PARAM, "%s must be a real number, got %r"
+                                 % (what, type(x).__name__))
+
+
+def u64(x, what):
+    if isinstance(x, bool) or not isinstance(x, int) and not hasattr(x, "__index__"):
+        raise _lib.SimdinitTypeError(_lib.ERR_BAD_PARAM, "%s must be an integer, got %r"
+                                     % (what, type(x).__name__))
+    x = int(x.__index__()) if not isinstance(x, int) else x
+    if not 0 <= x < 1 << 64:
+        raise SimdinitError(_lib.ERR_BAD_PARAM, "%s must be in [0, 2^64), got %d" % (what, x))
+    return x
+
+
+def threads_arg(threads):
+    if threads is None:
+        return 0
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+        raise SimdinitError(_lib.ERR_BAD_PARAM,
+                            "threads must be an int >= 0 (0 = the library's default), got %r"
+                            % (threads,))
+    return threads
+
+
+# --- distributions and schemes ----------------------------------------------
+
+def dist_uniform(low, high):
+    return Dist(kind=0, low=_float(low, "low"), high=_float(high, "high"))
+
+
+def dist_normal(mean, std):
+    return Dist(kind=1, mean=_float(mean, "mean"), std=_float(std, "std"))
+
+
+def dist_trunc_normal(mean, std, a, b):
+    return Dist(kind=2, mean=_float(mean, "mean"), std=_float(std, "std"), a=_float(a, "a"),
+                b=_float(b, "b"))
+
+
+def dist_constant(value):
+    return Dist(kind=3, value=_float(value, "value"))
+
+
+def make_scheme(kind, gain=None, nonlinearity=None, a=None, mode=None, scale=None,
+                distribution=None):
+    """A simdinit_scheme with the C defaults, overridden by the given fields."""
+    k = enum_value(_lib.SCHEMES, kind, "scheme")
+    s = _lib.lib.simdinit_scheme_default(k)
+    if gain is not None:
+        s.gain = _float(gain, "gain")
+    if nonlinearity is not None:
+        s.nonlinearity = enum_value(_lib.NONLINEARITIES, nonlinearity, "nonlinearity")
+    if a is not None:
+        s.a = _float(a, "a")
+    if mode is not None:
+        s.mode = enum_value(_lib.FAN_MODES, mode, "fan mode")
+    if scale is not None:
+        s.scale = _float(scale, "scale")
+    if distribution is not None:
+        s.distribution = enum_value(_lib.VS_DISTRIBUTIONS, distribution,
+                                    "variance-scaling distribution")
+    return s
+
+
+def shape_array(shape, what="shape"):
+    shape = tuple(shape)
+    if len(shape) > _lib.MAX_NDIM:
+        raise SimdinitError(_lib.ERR_BAD_SHAPE, "%s has %d dimensions (at most %d)"
+                            % (what, len(shape), _lib.MAX_NDIM))
+    return (_u64 * max(1, len(shape)))(*[u64(d, what) for d in shape]), len(shape)
+
+
+def scheme_dist(scheme, shape, layout):
+    """The distribution a scheme draws from for a tensor of `shape`."""
+    arr, nd = shape_array(shape)
+    d = Dist()
+    check(_lib.lib.simdinit_scheme_dist(ctypes.byref(scheme), arr, nd,
+                                        enum_value(_lib.LAYOUTS, layout, "layout"),
+                                        ctypes.byref(d)),
+          "scheme %s for shape %s" % (_scheme_label(scheme), tuple(shape)))
+    return d
+
+
+def _scheme_label(scheme):
+    for n, v in _lib.SCHEMES.items():
+        if v == scheme.kind:
+            return n
+    return str(scheme.kind)
+
+
+def fans(shape, layout="torch"):
+    arr, nd = shape_array(shape)
+    fi, fo = _u64(), _u64()
+    check(_lib.lib.simdinit_fans(arr, nd, enum_value(_lib.LAYOUTS, layout, "layout"),
+                                 ctypes.byref(fi), ctypes.byref(fo)), "fans of %s" % (shape,))
+    return fi.value, fo.value
+
+
+def gain(nonlinearity, param=0.0):
+    g = ctypes.c_double()
+    check(_lib.lib.simdinit_gain(enum_value(_lib.NONLINEARITIES, nonlinearity, "nonlinearity"),
+                                 _float(param, "param"), ctypes.byref(g)), "gain")
+    return g.value
+
+
+def stream_from_name(name):
+    """The stream of a named tensor (docs/STREAM.md §1.1: FNV-1a 64 of the UTF-8 name)."""
+    if not isinstance(name, str):
+        raise _lib.SimdinitTypeError(_lib.ERR_BAD_PARAM, "name must be a str")
+    b = name.encode("utf-8")
+    if b"\0" in b:
+        raise SimdinitError(_lib.ERR_BAD_PARAM, "name contains a NUL character")
+    s = _u64()
+    check(_lib.lib.simdinit_stream_from_name(b, ctypes.byref(s)))
+    return s.value
+
+
+def numel(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+# --- placement ---------------------------------------------------------------
+
+class Placement:
+    """Where a local buffer of shape `local` lies in the global tensor.
+
+    kind "whole": the buffer is the whole tensor; "flat": its elements are
+    global elements [offset, offset + numel) in row-major order; "block": it is
+    the block global[offsets[d] : offsets[d] + local[d]] of every dimension d."""
+
+    def __init__(self, local, global_shape=None, offset=None, offsets=None):
+        self.local = tuple(int(d) for d in local)
+        if offset is not None and offsets is not None:
+            raise SimdinitError(_lib.ERR_BAD_PARAM, "give offset= (a flat element offset) or "
+                                "offsets= (a start per dimension), not both")
+        self.glob = self.local if global_shape is None else tuple(
+            u64(d, "global_shape") for d in global_shape)
+        n_local, n_glob = numel(self.local), numel(self.glob)
+        self.offset = 0
+        self.offsets = None
+        if offsets is not None:
+            offs = tuple(u64(o, "offsets") for o in offsets)
+            if len(offs) != len(self.local) or len(self.glob) != len(self.local):
+                raise SimdinitError(_lib.ERR_BAD_SHAPE,
+                                    "offsets %s, global_shape %s and the local shape %s must "
+                                    "have the same number of dimensions"
+                                    % (offs, self.glob, self.local))
+            for d, (o, n, g) in enumerate(zip(offs, self.local, self.glob)):
+                if o + n > g:
+                    raise SimdinitError(_lib.ERR_OUT_OF_TENSOR,
+                                        "dimension %d: [%d, %d) exceeds global size %d"
+                                        % (d, o, o + n, g))
+            self.kind = "block"
+            self.offsets = offs
+        elif offset is not None:
+            self.offset = u64(offset, "offset")
+            if self.offset + n_local > n_glob:
+                raise SimdinitError(_lib.ERR_OUT_OF_TENSOR,
+                                    "elements [%d, %d) exceed the global tensor's %d"
+                                    % (self.offset, self.offset + n_local, n_glob))
+            self.kind = "flat"
+        else:
+            if global_shape is not None and n_local != n_glob:
+                raise SimdinitError(_lib.ERR_OUT_OF_TENSOR,
+                                    "a tensor of shape %s is not the whole of global_shape %s: "
+                                    "pass offset= or offsets=" % (self.local, self.glob))
+            self.kind = "whole"
+
+
+def dist_for(spec, placement, layout):
+    """spec: ("dist", Dist) or ("scheme", Scheme). Scheme fans come from the global shape."""
+    if spec[0] == "dist":
+        return spec[1]
+    return scheme_dist(spec[1], placement.glob, layout)
+
+
+def validate(dist, dtype):
+    check(_lib.lib.simdinit_dist_check(ctypes.byref(dist), dtype))
+
+
+def fill(ptr, dtype, placement, dist, seed, stream, threads):
+    """Fill the buffer at `ptr` (C-contiguous, placement.local) as placed.
+    Validates everything before the first write."""
+    validate(dist, dtype)
+    seed, stream = u64(seed, "seed"), u64(stream, "stream")
+    threads = threads_arg(threads)
+    n = numel(placement.local)
+    if n == 0:
+        return
+    L = _lib.lib
+    dref = ctypes.byref(dist)
+    if placement.kind != "block" or len(placement.glob) <= 1:
+        off = placement.offset
+        if placement.kind == "block":
+            off = placement.offsets[0]
+        check(L.simdinit_fill_mt(ptr, dtype, n, off, seed, stream, dref, threads))
+        return
+    esize = L.simdinit_dtype_size(dtype)
+    g, loc, offs = placement.glob, placement.local, placement.offsets
+    cols = g[-1]
+    rows = numel(g[:-1])
+    # Each index of the leading dimensions (all but the last two) is one 2-D
+    # shard of the (rows x cols) view of the global tensor.
+    lead_local = loc[:-2]
+    nblock = numel(lead_local)
+    plane = loc[-2] * loc[-1]
+    jobs = []
+    for j in range(nblock):
+        idx, rem = [], j
+        for d in reversed(lead_local):
+            idx.append(rem % d)
+            rem //= d
+        idx.reverse()
+        lin = 0
+        for d, i in enumerate(idx):
+            lin = lin * g[d] + offs[d] + i
+        r0 = lin * g[-2] + offs[-2]
+        jobs.append((ptr + j * plane * esize, r0, r0 + loc[-2]))
+    c0, c1 = offs[-1], offs[-1] + loc[-1]
+    if c0 == 0 and c1 == cols:
+        # Whole rows: each job is a contiguous range, threaded by the library.
+        for p, r0, r1 in jobs:
+            check(L.simdinit_fill_mt(p, dtype, (r1 - r0) * cols, r0 * cols, seed, stream, dref,
+                                     threads))
+        return
+    # Column shards: split the rows over Python threads (ctypes drops the GIL).
+    nt = threads or L.simdinit_default_threads()
+    pieces = []
+    total_rows = sum(r1 - r0 for _, r0, r1 in jobs)
+    per = max(1, -(-total_rows // max(1, nt)))
+    for p, r0, r1 in jobs:
+        r = r0
+        while r < r1:
+            e = min(r1, r + per)
+            pieces.append((p + (r - r0) * loc[-1] * esize, r, e))
+            r = e
+
+    def run(piece):
+        p, r0, r1 = piece
+        return L.simdinit_fill_shard(p, loc[-1], dtype, rows, cols, r0, r1, c0, c1, seed, stream,
+                                     dref)
+
+    if nt <= 1 or len(pieces) == 1:
+        results = [run(pc) for pc in pieces]
+    else:
+        with ThreadPoolExecutor(max_workers=min(nt, len(pieces))) as ex:
+            results = list(ex.map(run, pieces))
+    for st in results:
+        check(st)
+
+
+def chunk_range(size, rank, world_size):
+    """[start, stop) of `rank`'s part when `size` is split into `world_size`
+    parts the way torch.chunk and DTensor's Shard placement split a
+    dimension: parts of ceil(size / world_size), the last ones shorter or empty."""
+    size, rank, world_size = int(size), int(rank), int(world_size)
+    if world_size <= 0 or not 0 <= rank < world_size or size < 0:
+        raise SimdinitError(_lib.ERR_BAD_PARAM, "need 0 <= rank < world_size and size >= 0")
+    step = -(-size // world_size) if size else 0
+    start = min(size, rank * step)
+    return start, min(size, start + step)
+
+
+def shard(global_shape, dim, rank, world_size):
+    """(offsets, local_shape) of `rank`'s shard of a tensor split along `dim`."""
+    g = tuple(int(d) for d in global_shape)
+    if not -len(g) <= dim < len(g):
+        raise SimdinitError(_lib.ERR_BAD_SHAPE, "dim %d out of range for shape %s" % (dim, g))
+    dim %= len(g)
+    s, e = chunk_range(g[dim], rank, world_size)
+    offs = [0] * len(g)
+    offs[dim] = s
+    loc = list(g)
+    loc[dim] = e - s
+    return tuple(offs), tuple(loc)

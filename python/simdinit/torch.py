@@ -1,0 +1,568 @@
+"""simdinit as a drop-in for torch.nn.init.
+
+    import simdinit.torch as init          # instead of torch.nn.init
+    init.kaiming_uniform_(linear.weight, a=math.sqrt(5))
+    init.normal_(emb.weight, std=0.02, seed=1234, stream=7)
+    simdinit.torch.init_module(model, seed=1234)            # whole model, one call
+
+The functions keep torch.nn.init's names, positional parameters, defaults,
+return value (the tensor) and its errors for bad input (SimdinitError is both
+a ValueError and a RuntimeError). They add keyword-only parameters:
+
+  seed, stream   name the tensor. Without seed, (seed, stream) are drawn from
+                 `generator` (or torch's default generator), so torch.manual_seed
+                 makes a script reproducible and successive calls differ, as with
+                 torch.nn.init. With seed and no stream, stream is 0.
+  offset, offsets, global_shape
+                 the tensor is part of a larger one (a shard): see simdinit.numpy.
+                 Schemes take their fans from global_shape.
+  threads        threads of the library (0: its default).
+
+Bits: element i depends only on (seed, stream, i), the distribution and the
+dtype, on every machine, thread count, shard layout and device. Tensors on
+another device (CUDA, ...) are filled on the CPU and copied, so they get the
+CPU bits. Meta tensors are left alone (a no-op, as in torch). Non-contiguous
+tensors receive the values of their logical row-major order. The write is an
+in-place modification visible to autograd (the version counter moves, as for
+torch.nn.init), done without recording a graph.
+"""
+import fnmatch
+import math
+import warnings
+
+import torch as _torch
+
+from . import _core, _lib
+from ._lib import SimdinitError, SimdinitTypeError
+
+__all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
+           "eye_", "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
+           "kaiming_normal_", "orthogonal_", "sparse_", "scheme_", "init_module", "shard",
+           "shard_of", "stream_from_name", "SimdinitError", "SUPPORTED_DTYPES"]
+
+_CODES = {_torch.float32: _lib.DTYPES["f32"], _torch.float64: _lib.DTYPES["f64"],
+          _torch.bfloat16: _lib.DTYPES["bf16"], _torch.float16: _lib.DTYPES["f16"]}
+SUPPORTED_DTYPES = ("torch.float32", "torch.float64", "torch.bfloat16", "torch.float16")
+stream_from_name = _core.stream_from_name
+
+
+def _dtype_code(t):
+    code = _CODES.get(t.dtype)
+    if code is None:
+        raise SimdinitTypeError(_lib.ERR_BAD_ENUM, "unsupported dtype %s (supported: %s)"
+                                % (t.dtype, ", ".join(SUPPORTED_DTYPES)))
+    return code
+
+
+def _seed_stream(seed, stream, generator):
+    if seed is not None:
+        return _core.u64(seed, "seed"), 0 if stream is None else _core.u64(stream, "stream")
+    # Two 63-bit words from the generator, as torch.nn.init would consume it.
+    draw = _torch.empty(2, dtype=_torch.int64).random_(generator=generator).tolist()
+    return draw[0], draw[1] if stream is None else _core.u64(stream, "stream")
+
+
+def _bump_version(t):
+    # An O(1) in-place operation on an alias that shares t's version counter:
+    # autograd then sees t as modified in place, as after torch.nn.init.
+    t.detach().unsqueeze_(0)
+
+
+def _write(tensor, placement_args, spec, seed, stream, generator, threads, layout="torch"):
+    """Fill `tensor` from spec ("dist", Dist) or ("scheme", Scheme)."""
+    if not isinstance(tensor, _torch.Tensor):
+        raise SimdinitTypeError(_lib.ERR_BAD_PARAM, "expected a torch.Tensor, got %s"
+                                % type(tensor).__name__)
+    if tensor.is_meta:
+        return tensor
+    code = _dtype_code(tensor)
+    placement = _core.Placement(tensor.shape, *placement_args)
+    dist = _core.dist_for(spec, placement, layout)
+    _core.validate(dist, code)
+    _core.threads_arg(threads)
+    if _is_inference(tensor):
+        raise SimdinitError(_lib.ERR_BAD_PARAM, "cannot write an inference tensor in place "
+                            "outside InferenceMode")
+    seed, stream = _seed_stream(seed, stream, generator)
+    if tensor.numel() == 0:
+        return tensor
+    direct = tensor.device.type == "cpu" and tensor.is_contiguous()
+    if direct:
+        _core.fill(tensor.data_ptr(), code, placement, dist, seed, stream, threads)
+        _bump_version(tensor)
+    else:
+        tmp = _torch.empty(tuple(tensor.shape), dtype=tensor.dtype)
+        _core.fill(tmp.data_ptr(), code, placement, dist, seed, stream, threads)
+        with _torch.no_grad():
+            tensor.copy_(tmp)
+    return tensor
+
+
+def _is_inference(t):
+    f = getattr(t, "is_inference", None)
+    return bool(f and f() and not _torch.is_inference_mode_enabled())
+
+
+def _place(offset, offsets, global_shape):
+    return (global_shape, offset, offsets)
+
+
+def calculate_gain(nonlinearity, param=None):
+    """torch.nn.init.calculate_gain: the same values and the same ValueErrors."""
+    if nonlinearity not in _lib.NONLINEARITIES:
+        raise SimdinitError(_lib.ERR_BAD_ENUM, "Unsupported nonlinearity {}".format(nonlinearity))
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            param = 0.01
+        elif isinstance(param, bool) or not isinstance(param, (int, float)):
+            raise SimdinitError(_lib.ERR_BAD_PARAM,
+                                "negative_slope {} not a valid number".format(param))
+    g = _core.gain(nonlinearity, 0.0 if param is None or nonlinearity != "leaky_relu" else param)
+    # torch returns the int 1 for the linear family and sigmoid.
+    return 1 if g == 1.0 and nonlinearity != "leaky_relu" else g
+
+
+def uniform_(tensor, a=0.0, b=1.0, generator=None, *, seed=None, stream=None, offset=None,
+             offsets=None, global_shape=None, threads=0):
+    """U[a, b), as torch.nn.init.uniform_."""
+    return _write(tensor, _place(offset, offsets, global_shape), ("dist", _core.dist_uniform(a, b)),
+                  seed, stream, generator, threads)
+
+
+def normal_(tensor, mean=0.0, std=1.0, generator=None, *, seed=None, stream=None, offset=None,
+            offsets=None, global_shape=None, threads=0):
+    """N(mean, std^2), as torch.nn.init.normal_."""
+    return _write(tensor, _place(offset, offsets, global_shape),
+                  ("dist", _core.dist_normal(mean, std)), seed, stream, generator, threads)
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, seed=None,
+                  stream=None, offset=None, offsets=None, global_shape=None, threads=0):
+    """N(mean, std^2) on the absolute bounds [a, b], as torch.nn.init.trunc_normal_,
+    exact in distribution for any a < b (never clamped)."""
+    return _write(tensor, _place(offset, offsets, global_shape),
+                  ("dist", _core.dist_trunc_normal(mean, std, a, b)), seed, stream, generator,
+                  threads)
+
+
+def constant_(tensor, val):
+    """Every element = val, as torch.nn.init.constant_ (any dtype torch can fill)."""
+    if isinstance(tensor, _torch.Tensor) and tensor.dtype not in _CODES:
+        with _torch.no_grad():
+            return tensor.fill_(val)
+    return _write(tensor, (None, None, None), ("dist", _core.dist_constant(val)), 0, 0, None, 0)
+
+
+def ones_(tensor):
+    return constant_(tensor, 1.0)
+
+
+def zeros_(tensor):
+    return constant_(tensor, 0.0)
+
+
+def eye_(tensor):
+    """The 2-D identity, exactly as torch.nn.init.eye_ (no randomness)."""
+    if tensor.ndimension() != 2:
+        raise SimdinitError(_lib.ERR_BAD_SHAPE, "Only tensors with 2 dimensions are supported")
+    with _torch.no_grad():
+        tensor.zero_()
+        n = min(tensor.shape)
+        idx = _torch.arange(n, device=tensor.device)
+        tensor[idx, idx] = 1
+    return tensor
+
+
+def dirac_(tensor, groups=1):
+    """The Dirac delta of a 3-, 4- or 5-D conv weight, exactly as torch.nn.init.dirac_."""
+    dims = tensor.ndimension()
+    if dims not in (3, 4, 5):
+        raise SimdinitError(_lib.ERR_BAD_SHAPE,
+                            "Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tensor.size()
+    if sizes[0] % groups != 0:
+        raise SimdinitError(_lib.ERR_BAD_PARAM, "dim 0 must be divisible by groups")
+    per = sizes[0] // groups
+    centre = tuple(s // 2 for s in sizes[2:])
+    with _torch.no_grad():
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(min(per, sizes[1])):
+                tensor[(g * per + d, d) + centre] = 1
+    return tensor
+
+
+def _fallback(name):
+    fn = getattr(_torch.nn.init, name)
+
+    def call(tensor, *args, **kwargs):
+        warnings.warn("simdinit.torch.%s is torch.nn.init.%s: simdinit has no %s yet, so these "
+                      "values come from torch's generator, without simdinit's guarantees"
+                      % (name, name, name), FallbackWarning, stacklevel=2)
+        return fn(tensor, *args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = "torch.nn.init.%s, called as is (with a FallbackWarning)." % name
+    return call
+
+
+class FallbackWarning(UserWarning):
+    """A simdinit.torch function ran torch.nn.init's own code (no simdinit bits)."""
+
+
+orthogonal_ = _fallback("orthogonal_")
+sparse_ = _fallback("sparse_")
+
+
+def _fan_check(tensor):
+    if tensor.dim() < 2:
+        raise SimdinitError(_lib.ERR_BAD_SHAPE, "Fan in and fan out can not be computed for "
+                            "tensor with fewer than 2 dimensions")
+
+
+def _glob(tensor, global_shape):
+    return tuple(tensor.shape) if global_shape is None else tuple(global_shape)
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None, *, seed=None, stream=None, offset=None,
+                    offsets=None, global_shape=None, threads=0):
+    """U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)), as torch.nn.init.xavier_uniform_."""
+    _fan_check(tensor)
+    return _xavier(tensor, "xavier_uniform", gain, generator, seed, stream, offset, offsets,
+                   global_shape, threads)
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None, *, seed=None, stream=None, offset=None,
+                   offsets=None, global_shape=None, threads=0):
+    """N(0, gain^2 * 2 / (fan_in + fan_out)), as torch.nn.init.xavier_normal_ (not truncated)."""
+    _fan_check(tensor)
+    return _xavier(tensor, "xavier_normal", gain, generator, seed, stream, offset, offsets,
+                   global_shape, threads)
+
+
+def _xavier(tensor, kind, gain, generator, seed, stream, offset, offsets, global_shape, threads):
+    fi, fo = _core.fans(_glob(tensor, global_shape))
+    if fi + fo == 0:
+        raise SimdinitError(_lib.ERR_ZERO_FAN if hasattr(_lib, "ERR_ZERO_FAN") else 7,
+                            "fan_in + fan_out is 0")
+    return _write(tensor, _place(offset, offsets, global_shape),
+                  ("scheme", _core.make_scheme(kind, gain=gain)), seed, stream, generator, threads)
+
+
+def _kaiming(tensor, kind, a, mode, nonlinearity, generator, seed, stream, offset, offsets,
+             global_shape, threads):
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op")
+        return tensor
+    _fan_check(tensor)
+    if mode not in ("fan_in", "fan_out"):
+        raise SimdinitError(_lib.ERR_BAD_ENUM, "Mode {} not supported, please use one of {}"
+                            .format(mode, ["fan_in", "fan_out"]))
+    calculate_gain(nonlinearity, a)   # torch's checks and messages
+    s = _core.make_scheme(kind, nonlinearity=nonlinearity, a=a, mode=mode)
+    return _write(tensor, _place(offset, offsets, global_shape), ("scheme", s), seed, stream,
+                  generator, threads)
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
+                     seed=None, stream=None, offset=None, offsets=None, global_shape=None,
+                     threads=0):
+    """U(-b, b), b = sqrt(3) * gain / sqrt(fan), as torch.nn.init.kaiming_uniform_."""
+    return _kaiming(tensor, "kaiming_uniform", a, mode, nonlinearity, generator, seed, stream,
+                    offset, offsets, global_shape, threads)
+
+
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
+                    seed=None, stream=None, offset=None, offsets=None, global_shape=None,
+                    threads=0):
+    """N(0, gain^2 / fan), as torch.nn.init.kaiming_normal_ (not truncated)."""
+    return _kaiming(tensor, "kaiming_normal", a, mode, nonlinearity, generator, seed, stream,
+                    offset, offsets, global_shape, threads)
+
+
+def scheme_(tensor, scheme, *, layout="torch", gain=None, nonlinearity=None, a=None, mode=None,
+            scale=None, distribution=None, generator=None, seed=None, stream=None, offset=None,
+            offsets=None, global_shape=None, threads=0):
+    """Any scheme of the C library by name (simdinit.SCHEMES), including the Keras/JAX
+    family (glorot_*, he_*, lecun_*, variance_scaling) and torch_linear. For
+    torch_linear_bias pass the weight's shape as global_shape."""
+    s = _core.make_scheme(scheme, gain, nonlinearity, a, mode, scale, distribution)
+    if s.kind == _lib.SCHEMES["torch_linear_bias"]:
+        if global_shape is None:
+            raise SimdinitError(_lib.ERR_BAD_SHAPE,
+                                "torch_linear_bias needs global_shape= (the weight's shape)")
+        return _write(tensor, _place(offset, offsets, None),
+                      ("dist", _core.scheme_dist(s, global_shape, layout)), seed, stream,
+                      generator, threads, layout)
+    return _write(tensor, _place(offset, offsets, global_shape), ("scheme", s), seed, stream,
+                  generator, threads, layout)
+
+
+for _n in _lib.SCHEMES:
+    if _n + "_" not in globals():
+        def _make(n):
+            def f(tensor, **kw):
+                return scheme_(tensor, n, **kw)
+            f.__name__ = f.__qualname__ = n + "_"
+            f.__doc__ = "scheme_(tensor, %r, **kw)" % n
+            return f
+        globals()[_n + "_"] = _make(_n)
+        __all__.append(_n + "_")
+del _n
+
+
+# --- shards ------------------------------------------------------------------
+
+def _dist_rank_world(rank, world_size):
+    if rank is None or world_size is None:
+        import torch.distributed as dist
+        if not (dist.is_available() and dist.is_initialized()):
+            raise SimdinitError(_lib.ERR_BAD_PARAM, "pass rank= and world_size=, or initialize "
+                                "torch.distributed first")
+        rank = dist.get_rank() if rank is None else rank
+        world_size = dist.get_world_size() if world_size is None else world_size
+    return rank, world_size
+
+
+def shard(global_shape, dim, rank=None, world_size=None):
+    """(offsets, local_shape) of this rank's shard of a tensor split along `dim`
+    the way torch.chunk and DTensor's Shard(dim) split it (chunks of
+    ceil(size / world_size), the last ones shorter or empty). rank and
+    world_size default to torch.distributed's. Row parallelism of a Linear
+    weight (out, in) is dim 0, column parallelism dim 1."""
+    rank, world_size = _dist_rank_world(rank, world_size)
+    return _core.shard(global_shape, dim, rank, world_size)
+
+
+def shard_of(init_fn, global_shape, dim, *args, rank=None, world_size=None, dtype=None,
+             device=None, **kwargs):
+    """A new tensor holding this rank's shard (see shard()) of the tensor that
+    init_fn(full_tensor, *args, **kwargs) would produce, bit for bit, without
+    building the full tensor. init_fn is a simdinit.torch function; pass seed=."""
+    offsets, local = shard(global_shape, dim, rank, world_size)
+    t = _torch.empty(local, dtype=dtype or _torch.get_default_dtype(), device=device)
+    return init_fn(t, *args, offsets=offsets, global_shape=tuple(global_shape), **kwargs)
+
+
+# --- whole modules ---------------------------------------------------------------
+
+def _torch_linear(weight_shape):
+    return ("scheme", _core.make_scheme("torch_linear")), weight_shape
+
+
+def _default_specs(mod):
+    """{local parameter name: spec} for torch's own constructors' init of `mod`.
+    A spec is ("dist", Dist), ("scheme", Scheme) or ("bias_of", weight shape)."""
+    nn = _torch.nn
+    out = {}
+    p = dict(mod.named_parameters(recurse=False))
+    if isinstance(mod, (nn.Linear, nn.Bilinear, nn.modules.conv._ConvNd)):
+        if "weight" in p:
+            out["weight"] = ("scheme", _core.make_scheme("torch_linear"))
+        if p.get("bias") is not None and "weight" in p:
+            out["bias"] = ("bias_of", tuple(p["weight"].shape))
+        if isinstance(mod, nn.Bilinear):
+            # nn.Bilinear: U(-1/sqrt(in1), 1/sqrt(in1)) for weight and bias.
+            bound = 1.0 / math.sqrt(p["weight"].shape[1])
+            out = {k: ("dist", _core.dist_uniform(-bound, bound)) for k in p}
+    elif isinstance(mod, nn.Embedding) or isinstance(mod, nn.EmbeddingBag):
+        out["weight"] = ("dist", _core.dist_normal(0.0, 1.0))
+    elif isinstance(mod, (nn.LayerNorm, nn.GroupNorm, nn.modules.batchnorm._NormBase)):
+        for k in p:
+            out[k] = ("dist", _core.dist_constant(1.0 if k == "weight" else 0.0))
+    elif isinstance(mod, nn.MultiheadAttention):
+        for k in ("in_proj_weight", "q_proj_weight", "k_proj_weight", "v_proj_weight"):
+            if p.get(k) is not None:
+                out[k] = ("scheme", _core.make_scheme("xavier_uniform"))
+        if p.get("in_proj_bias") is not None:
+            out["in_proj_bias"] = ("dist", _core.dist_constant(0.0))
+        for k in ("bias_k", "bias_v"):
+            if p.get(k) is not None:
+                out[k] = ("scheme", _core.make_scheme("xavier_normal"))
+    elif isinstance(mod, nn.modules.rnn.RNNBase):
+        bound = 1.0 / math.sqrt(mod.hidden_size) if mod.hidden_size > 0 else 0.0
+        for k in p:
+            out[k] = ("dist", _core.dist_uniform(-bound, bound))
+    elif isinstance(mod, (nn.PReLU,)):
+        out["weight"] = ("dist", _core.dist_constant(mod.init))
+    return out
+
+
+def _hf_specs(mod, initializer_range):
+    nn = _torch.nn
+    p = dict(mod.named_parameters(recurse=False))
+    name = type(mod).__name__
+    out = {}
+    if isinstance(mod, (nn.Linear, nn.Embedding)) or name == "Conv1D":
+        if "weight" in p:
+            out["weight"] = ("dist", _core.dist_normal(0.0, initializer_range))
+        if p.get("bias") is not None:
+            out["bias"] = ("dist", _core.dist_constant(0.0))
+    elif isinstance(mod, (nn.LayerNorm, nn.GroupNorm, nn.modules.batchnorm._NormBase)) or \
+            "Norm" in name:
+        for k in p:
+            out[k] = ("dist", _core.dist_constant(1.0 if k == "weight" else 0.0))
+    return out
+
+
+def _spec_from_user(rule_value, what):
+    """A user rule's value -> spec. Accepts a scheme or distribution name
+    ("xavier_uniform", "zeros", "ones", "normal", ...), a dict {"dist": "normal",
+    "std": 0.02} or {"scheme": "kaiming_uniform", "a": 2.2, ...}, or "skip"."""
+    if rule_value == "skip":
+        return "skip"
+    if isinstance(rule_value, str):
+        if rule_value in ("zeros", "ones"):
+            return ("dist", _core.dist_constant(0.0 if rule_value == "zeros" else 1.0))
+        if rule_value in _lib.SCHEMES:
+            return ("scheme", _core.make_scheme(rule_value))
+        if rule_value in _lib.DIST_KINDS:
+            rule_value = {"dist": rule_value}
+        else:
+            raise SimdinitError(_lib.ERR_BAD_ENUM, "%s: unknown init %r (a scheme of "
+                                "simdinit.SCHEMES, uniform, normal, trunc_normal, zeros, ones, "
+                                "skip, or a dict)" % (what, rule_value))
+    if isinstance(rule_value, dict):
+        d = dict(rule_value)
+        if "scheme" in d:
+            kind = d.pop("scheme")
+            layout = d.pop("layout", "torch")
+            return ("scheme", _core.make_scheme(kind, **d), layout)
+        if "dist" in d:
+            from .numpy import dist_from_dict  # numpy-free: it only builds the struct
+            d["kind"] = d.pop("dist")
+            return ("dist", dist_from_dict(d))
+    raise SimdinitTypeError(_lib.ERR_BAD_PARAM, "%s: an init rule value is a name, a dict or "
+                            "'skip', got %r" % (what, rule_value))
+
+
+def init_module(module, seed=0, *, rule=None, preset=None, initializer_range=0.02,
+                unknown="error", threads=0, prefix=""):
+    """Initialize every parameter of `module` (and reset BatchNorm running
+    statistics) in one library call over its threads.
+
+    Which init each parameter gets, first match wins:
+      1. `rule`: a callable rule(name, param, module) returning an init or None,
+         or a mapping {fnmatch pattern on the qualified name: init}, tried in order;
+      2. `preset="hf"`: the Hugging Face convention: normal(0, initializer_range)
+         for Linear, Conv1D and Embedding weights, zero biases, ones/zeros for
+         norms (weight/bias);
+      3. torch's own constructors' defaults (Linear, Bilinear, ConvNd and their
+         transposes, Embedding(Bag), LayerNorm, GroupNorm, BatchNorm*/InstanceNorm*,
+         MultiheadAttention, RNN/LSTM/GRU, PReLU).
+    An init is a scheme name (simdinit.SCHEMES), "uniform"/"normal"/"trunc_normal"
+    (their defaults), "zeros", "ones", "skip", or a dict such as
+    {"dist": "normal", "std": 0.02} or {"scheme": "kaiming_normal", "mode": "fan_out"}.
+    A parameter no rule covers raises SimdinitError (unknown="error") or is left
+    untouched (unknown="skip").
+
+    Each parameter's stream is stream_from_name(prefix + its qualified name),
+    so its bits do not depend on the other parameters, their order, or the
+    process: a layer initialized alone (with the same prefix) matches the same
+    layer inside the model. Embedding rows at padding_idx are zeroed, as torch
+    does. Returns the module."""
+    if preset not in (None, "hf"):
+        raise SimdinitError(_lib.ERR_BAD_ENUM, "unknown preset %r (None or 'hf')" % (preset,))
+    if unknown not in ("error", "skip"):
+        raise SimdinitError(_lib.ERR_BAD_PARAM, "unknown= must be 'error' or 'skip'")
+    seed = _core.u64(seed, "seed")
+    threads = _core.threads_arg(threads)
+    if isinstance(rule, dict):
+        patterns = list(rule.items())
+        rule_fn = lambda name, p, m: next((v for pat, v in patterns  # noqa: E731
+                                           if fnmatch.fnmatchcase(name, pat)), None)
+    else:
+        rule_fn = rule
+    jobs, post, missing, seen = [], [], [], set()
+    for mname, mod in module.named_modules(prefix=prefix.rstrip(".")):
+        defaults = _default_specs(mod)
+        hf = _hf_specs(mod, initializer_range) if preset == "hf" else {}
+        for pname, param in mod.named_parameters(recurse=False):
+            if param is None or id(param) in seen:
+                continue
+            seen.add(id(param))
+            qual = (mname + "." if mname else "") + pname
+            spec = None
+            if rule_fn is not None:
+                v = rule_fn(qual, param, mod)
+                if v is not None:
+                    spec = _spec_from_user(v, qual)
+            if spec is None:
+                spec = hf.get(pname) or defaults.get(pname)
+            if spec is None:
+                missing.append("%s (%s)" % (qual, type(mod).__name__))
+                continue
+            if spec == "skip":
+                continue
+            jobs.append((qual, param, spec))
+        if isinstance(mod, (_torch.nn.Embedding,)) and mod.padding_idx is not None:
+            post.append(("pad", mod))
+        if isinstance(mod, _torch.nn.modules.batchnorm._NormBase):
+            post.append(("bn", mod))
+    if missing and unknown == "error":
+        raise SimdinitError(_lib.ERR_BAD_PARAM, "no init rule for %d parameter(s): %s; pass "
+                            "rule= or unknown='skip'" % (len(missing), ", ".join(missing[:8]) +
+                                                         (" ..." if len(missing) > 8 else "")))
+    _init_tensors(jobs, seed, threads)
+    with _torch.no_grad():
+        for what, mod in post:
+            if what == "pad" and not mod.weight.is_meta:
+                mod.weight[mod.padding_idx].fill_(0)
+            elif what == "bn" and mod.track_running_stats:
+                mod.reset_running_stats()
+    return module
+
+
+def _init_tensors(jobs, seed, threads):
+    """All jobs in one simdinit_init_tensors call; validated before any write."""
+    import ctypes
+    entries, keep, copies = [], [], []
+    for qual, param, spec in jobs:
+        if param.is_meta:
+            continue
+        code = _dtype_code(param)
+        shape = tuple(param.shape)
+        if spec[0] == "bias_of":
+            dist = _core.scheme_dist(_core.make_scheme("torch_linear_bias"), spec[1], "torch")
+        elif spec[0] == "scheme":
+            layout = spec[2] if len(spec) > 2 else "torch"
+            if len(shape) < 2 and layout == "torch":
+                raise SimdinitError(_lib.ERR_BAD_SHAPE, "%s: scheme %s needs a tensor of 2 or "
+                                    "more dimensions, got shape %s"
+                                    % (qual, _core._scheme_label(spec[1]), shape))
+            dist = _core.scheme_dist(spec[1], shape, layout)
+        else:
+            dist = spec[1]
+        try:
+            _core.validate(dist, code)
+        except SimdinitError as e:
+            raise SimdinitError(e.status, qual) from None
+        if param.numel() == 0:
+            continue
+        if param.device.type == "cpu" and param.is_contiguous():
+            target = param
+        else:
+            target = _torch.empty(shape, dtype=param.dtype)
+            copies.append((param, target))
+        name = qual.encode()
+        keep.append(name)
+        t = _lib.Tensor(name=name, out=target.data_ptr(), dtype=code, ndim=len(shape), layout=0,
+                        scheme=None, dist=dist, seed=seed, stream=_core.stream_from_name(qual))
+        for i, d in enumerate(shape):
+            t.shape[i] = d
+        if not shape:
+            t.ndim = 0
+        entries.append((t, param, target))
+    if not entries:
+        return
+    arr = (_lib.Tensor * len(entries))(*[e[0] for e in entries])
+    failed = ctypes.c_size_t(0)
+    st = _lib.lib.simdinit_init_tensors(arr, len(entries), threads, ctypes.byref(failed))
+    if st != _lib.OK:
+        raise SimdinitError(st, "init_module: %s" % entries[failed.value][0].name.decode())
+    with _torch.no_grad():
+        for param, tmp in copies:
+            param.copy_(tmp)
+    for _, param, target in entries:
+        if target is param:
+            _bump_version(param)
