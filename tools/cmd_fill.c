@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "npy.h"
+#include "safeout.h"
 
 /* Elements filled and written per step; the library's split invariance makes
  * the file identical to one filled in a single call. */
@@ -538,7 +538,9 @@ static int write_job(const fill_job *job)
     void *buf = NULL;
     FILE *f = NULL;
     double fill_s = 0;
-    bool remove_on_error = false;
+    safeout so;
+    bool open = false;
+    char err[600];
     int rc = 0;
 
     if (job->count > UINT64_MAX / esize)
@@ -552,14 +554,19 @@ static int write_job(const fill_job *job)
         cli_memset(buf, 0, chunk * esize);
     }
 
-    f = fopen(job->path, "wb");
+    /* A temporary file beside the target, renamed onto it when complete: an
+     * existing file is replaced only by a whole new one (tools/safeout.h). */
+    if (safeout_open_file(&so, job->path, true, err, sizeof err) != 0) {
+        rc = cli_fail(CLI_EXIT_RUNTIME, "%s", err);
+        goto done;
+    }
+    open = true;
+    f = fdopen(so.fd, "wb");
     if (f == NULL) {
         rc = cli_fail(CLI_EXIT_RUNTIME, "cannot open '%s': %s", job->path, strerror(errno));
         goto done;
     }
-    /* Only a regular file we opened is removed on failure (never /dev/null). */
-    struct stat sb;
-    remove_on_error = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
+    so.fd = -1; /* the stream owns it now */
     if (npy_write_header(f, npy_descr(job->dtype), job->file_shape, job->file_ndim) == 0) {
         rc = cli_fail(CLI_EXIT_RUNTIME, "cannot write '%s': %s", job->path, strerror(errno));
         goto done;
@@ -585,12 +592,15 @@ static int write_job(const fill_job *job)
         rc = cli_fail(CLI_EXIT_RUNTIME, "cannot write '%s': %s", job->path, strerror(errno));
         goto done;
     }
+    open = false;
+    if (safeout_commit(&so, err, sizeof err) != 0)
+        rc = cli_fail(CLI_EXIT_RUNTIME, "%s", err);
 
 done:
     if (f != NULL)
         fclose(f);
-    if (rc != 0 && remove_on_error)
-        remove(job->path); /* never leave a truncated file behind */
+    if (open)
+        safeout_abort(&so); /* never leave a partial file; the old one is untouched */
     free(buf);
     if (rc != 0)
         return rc;

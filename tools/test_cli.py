@@ -613,6 +613,95 @@ def test_help_and_perf():
           and "init, 1 thread " in out and "speedup" in out,
           "demo --threads 3: %d %r" % (rc, err))
 
+def leftovers(folder):
+    """Temporary files the safe output may have left in a folder."""
+    return [n for n in os.listdir(folder) if ".simdinit-" in n]
+
+
+def test_safe_output():
+    """fill writes a temporary file beside --out and renames it when complete
+    (issue 15, defect 4): errors and SIGINT/SIGTERM leave the old file intact."""
+    import resource
+    import signal
+    import time
+    d = os.path.join(TMP, "safe")
+    os.makedirs(d)
+    old = os.path.join(d, "old.npy")
+    rc, _, err = run("fill", "--dist", "uniform", "--dtype", "f32", "--seed", "1", "--count",
+                     "1000", "--out", old)
+    check(rc == 0, "safe: first fill: %r" % err)
+    with open(old, "rb") as f:
+        old_bytes = f.read()
+    os.chmod(old, 0o640)
+
+    # A write error half-way (a file-size limit: EFBIG, as a full disk's ENOSPC).
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+    p = subprocess.run([EXE, "fill", "--dist", "normal", "--dtype", "f32", "--seed", "2",
+                        "--count", str(1 << 20), "--out", old], capture_output=True, text=True,
+                       preexec_fn=limit)
+    check(p.returncode == 1 and "cannot write" in p.stderr and p.stderr.count("\n") == 1,
+          "safe: write error: %d %r" % (p.returncode, p.stderr))
+    with open(old, "rb") as f:
+        check(f.read() == old_bytes, "safe: the old file survives a write error")
+    check(leftovers(d) == [], "safe: no temporary after a write error: %r" % leftovers(d))
+
+    # /dev/full is not a regular file: written in place (never renamed over), ENOSPC reported.
+    if os.path.exists("/dev/full"):
+        rc, _, err = run("fill", "--dist", "uniform", "--dtype", "f32", "--seed", "1",
+                         "--count", "100000", "--out", "/dev/full")
+        check(rc == 1 and "No space" in err, "safe: /dev/full: %d %r" % (rc, err))
+        check(os.path.exists("/dev/full") and not os.path.isfile("/dev/full"),
+              "safe: /dev/full is still the device")
+
+    # A replaced file keeps its mode and holds the new content; a new file gets 0666 & ~umask.
+    rc, _, err = run("fill", "--dist", "uniform", "--dtype", "f32", "--seed", "3", "--count",
+                     "10", "--out", old)
+    check(rc == 0 and os.stat(old).st_mode & 0o777 == 0o640, "safe: replaced file keeps its mode")
+    check(read_npy(old)[1] == (10,), "safe: replaced file has the new content")
+    newf = os.path.join(d, "new.npy")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    rc, _, err = run("fill", "--dist", "uniform", "--dtype", "f32", "--seed", "3", "--count",
+                     "10", "--out", newf)
+    check(rc == 0 and os.stat(newf).st_mode & 0o777 == 0o666 & ~mask,
+          "safe: new file mode %o" % (os.stat(newf).st_mode & 0o777))
+    # A symbolic link is followed: the file it names is replaced, the link stays.
+    link = os.path.join(d, "link.npy")
+    os.symlink("new.npy", link)
+    rc, _, err = run("fill", "--dist", "uniform", "--dtype", "f32", "--seed", "3", "--count",
+                     "20", "--out", link)
+    check(rc == 0 and os.path.islink(link) and read_npy(newf)[1] == (20,),
+          "safe: a link's file is replaced, the link stays: %r" % err)
+    # A folder is never replaced by a file.
+    rc, _, err = run("fill", "--dist", "uniform", "--dtype", "f32", "--seed", "3", "--count",
+                     "20", "--out", d)
+    check(rc == 1 and "folder" in err and os.path.isdir(d), "safe: --out FOLDER: %r" % err)
+
+    with open(old, "rb") as f:
+        old_bytes = f.read()
+    # Killed half-way: SIGTERM and SIGINT remove the temporary, the old file stays.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        proc = subprocess.Popen([EXE, "fill", "--dist", "normal", "--dtype", "f64", "--seed", "4",
+                                 "--count", str(300 << 20), "--threads", "1", "--out", old],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        started = time.time()
+        seen = False
+        while time.time() - started < 60 and proc.poll() is None:
+            tmps = leftovers(d)
+            if tmps and os.path.getsize(os.path.join(d, tmps[0])) > (8 << 20):
+                seen = True
+                break
+            time.sleep(0.005)
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+        proc.stderr.close()
+        check(seen and proc.returncode == -sig,
+              "safe: killed by %s mid-write (seen %s, rc %s)" % (sig.name, seen, proc.returncode))
+        with open(old, "rb") as f:
+            check(f.read() == old_bytes, "safe: the old file survives %s" % sig.name)
+        check(leftovers(d) == [], "safe: no temporary after %s: %r" % (sig.name, leftovers(d)))
+
 
 def main():
     global EXE, TMP
@@ -624,7 +713,7 @@ def main():
         TMP = tmp
         for test in (test_dists, test_split_invariance, test_edge_files, test_schemes,
                      test_threads, test_shards, test_bad_arguments, test_env_and_backend,
-                     test_stores, test_help_and_perf):
+                     test_stores, test_help_and_perf, test_safe_output):
             test()
     if np is None:
         print("note: NumPy not found; files checked with the built-in parser only")
