@@ -188,7 +188,13 @@ class Placement:
             self.offsets = offs
         elif offset is not None:
             self.offset = u64(offset, "offset")
-            if self.offset + n_local > n_glob:
+            if global_shape is None:
+                # A slice of a tensor of unstated size (as simdinit_fill takes it):
+                # fine for a distribution; a scheme needs the shape for its fans.
+                self.glob = None
+                if self.offset + n_local >= 1 << 64:
+                    raise SimdinitError(_lib.ERR_OVERFLOW, "offset + size exceeds 2^64 - 1")
+            elif self.offset + n_local > n_glob:
                 raise SimdinitError(_lib.ERR_OUT_OF_TENSOR,
                                     "elements [%d, %d) exceed the global tensor's %d"
                                     % (self.offset, self.offset + n_local, n_glob))
@@ -205,6 +211,9 @@ def dist_for(spec, placement, layout):
     """spec: ("dist", Dist) or ("scheme", Scheme). Scheme fans come from the global shape."""
     if spec[0] == "dist":
         return spec[1]
+    if placement.glob is None:
+        raise SimdinitError(_lib.ERR_BAD_SHAPE, "a slice (offset=) of a scheme-initialized "
+                            "tensor needs global_shape=: the scheme's fans come from it")
     return scheme_dist(spec[1], placement.glob, layout)
 
 

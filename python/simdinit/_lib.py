@@ -54,7 +54,8 @@ STATUS_NAMES = {
     13: "SIMDINIT_ERR_BACKEND_UNAVAILABLE", 14: "SIMDINIT_ERR_BAD_ENV",
     15: "SIMDINIT_ERR_NOMEM",
 }
-OK, ERR_NULL, ERR_BAD_ENUM, ERR_BAD_SHAPE, ERR_OUT_OF_TENSOR, ERR_BAD_PARAM = 0, 1, 6, 10, 11, 12
+OK, ERR_NULL, ERR_BAD_ENUM, ERR_ZERO_FAN, ERR_OVERFLOW = 0, 1, 6, 7, 8
+ERR_BAD_SHAPE, ERR_OUT_OF_TENSOR, ERR_BAD_PARAM = 10, 11, 12
 
 
 class Dist(ctypes.Structure):
@@ -163,11 +164,18 @@ def strerror(status):
     return lib.simdinit_strerror(int(status)).decode()
 
 
+def check_versions(package_version, lib_version, path):
+    """Warn (RuntimeWarning) when the package and the library it loaded differ."""
+    if lib_version != package_version:
+        warnings.warn("simdinit: the Python package is %s but the library it loaded (%s) is %s; "
+                      "reinstall both from one checkout" % (package_version, path, lib_version),
+                      RuntimeWarning, stacklevel=3)
+        return False
+    return True
+
+
 library_version = lib.simdinit_version().decode()
-if library_version != __version__:
-    warnings.warn("simdinit: the Python package is %s but the library it loaded (%s) is %s; "
-                  "reinstall both from one checkout" % (__version__, library_path, library_version),
-                  RuntimeWarning, stacklevel=2)
+check_versions(__version__, library_version, library_path)
 
 
 def check(status, detail=None):

@@ -243,7 +243,7 @@ def xavier_normal_(tensor, gain=1.0, generator=None, *, seed=None, stream=None, 
 def _xavier(tensor, kind, gain, generator, seed, stream, offset, offsets, global_shape, threads):
     fi, fo = _core.fans(_glob(tensor, global_shape))
     if fi + fo == 0:
-        raise SimdinitError(_lib.ERR_ZERO_FAN if hasattr(_lib, "ERR_ZERO_FAN") else 7,
+        raise SimdinitError(_lib.ERR_ZERO_FAN,
                             "fan_in + fan_out is 0")
     return _write(tensor, _place(offset, offsets, global_shape),
                   ("scheme", _core.make_scheme(kind, gain=gain)), seed, stream, generator, threads)
