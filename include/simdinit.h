@@ -22,6 +22,13 @@
  *  - The caller's floating-point environment does not matter: each call runs
  *    its arithmetic under IEEE defaults (round to nearest, no flush-to-zero,
  *    no traps) and restores the caller's controls before returning.
+ *    Parameters are checked for NaN and infinity from their bits, so
+ *    rejecting a non-finite parameter raises no FE_INVALID (a fill may raise
+ *    "inexact", and a huge parameter may raise "overflow" while its range is
+ *    checked, as any arithmetic does).
+ *  - fork() is supported: after a threaded call has started the library's
+ *    workers, a forked child's threaded calls create the child's own workers
+ *    (a pthread_atfork handler resets the pool in the child).
  */
 #ifndef SIMDINIT_H
 #define SIMDINIT_H
@@ -62,10 +69,13 @@ typedef enum simdinit_status {
     SIMDINIT_ERR_OUT_OF_TENSOR = 11,/* [offset, offset + n) exceeds the tensor's element count */
     SIMDINIT_ERR_BAD_PARAM = 12,    /* a parameter outside its domain (gain <= 0, scale <= 0, ...) */
     SIMDINIT_ERR_BACKEND_UNAVAILABLE = 13, /* backend not compiled in or not usable on this CPU */
-    SIMDINIT_ERR_BAD_ENV = 14       /* SIMDINIT_BACKEND names no backend, or one not usable here
+    SIMDINIT_ERR_BAD_ENV = 14,      /* SIMDINIT_BACKEND names no backend, or one not usable here
                                        (fills fail with this until simdinit_set_backend() is called),
                                        or SIMDINIT_STORES names no store policy (until
-                                       simdinit_set_stores() is called) */
+                                       simdinit_set_stores() is called), or SIMDINIT_NUM_THREADS is
+                                       not a thread count 1..256 (threaded calls with nthreads == 0
+                                       fail with this; an explicit nthreads > 0 ignores it) */
+    SIMDINIT_ERR_NOMEM = 15         /* a work array could not be allocated (simdinit_init_tensors) */
 } simdinit_status;
 
 /* A short, static, English description of a status ("unknown status" for
@@ -130,13 +140,20 @@ simdinit_status simdinit_dist_check(const simdinit_dist *dist, simdinit_dtype dt
  *    value is rounded to the nearest representable value inside [low, high)
  *    (low == high is allowed and writes `low`).
  *  - TRUNC_NORMAL: exact in distribution for any a < b, including cut points far
- *    in a tail, never clamped to the bounds; every value lies in [a, b].
+ *    in a tail, never clamped to the bounds; every value lies in [a, b]. When
+ *    std is so small (or the interval so far out) that (tlo - mean) / std
+ *    overflows to +inf, the law is concentrated within 37 std / 2^1024 of the
+ *    near bound, less than half an ulp of it in every dtype for |mean| < 2^967:
+ *    every value is then exactly ceil_dtype(a) (resp. floor_dtype(b) when
+ *    (thi - mean) / std is -inf), computed in constant time
+ *    (docs/STREAM.md §3.5). std == 0 is the point of [a, b] nearest the mean.
  *
  * Errors (nothing written): SIMDINIT_ERR_NULL (out == NULL or dist == NULL
  * with n > 0), SIMDINIT_ERR_BAD_ENUM (dtype or dist->kind), SIMDINIT_ERR_NONFINITE,
  * SIMDINIT_ERR_NEGATIVE_STD, SIMDINIT_ERR_LOW_GT_HIGH, SIMDINIT_ERR_EMPTY_TRUNC,
  * SIMDINIT_ERR_RANGE (e.g. |low|, |high| or mean +- 9 std beyond the largest
- * finite value of dtype), SIMDINIT_ERR_OVERFLOW (offset + n > 2^64 - 1, or
+ * finite value of dtype, or a truncation interval [a, b] holding no finite
+ * value of dtype, such as a > the largest finite value), SIMDINIT_ERR_OVERFLOW (offset + n > 2^64 - 1, or
  * n * element size > SIZE_MAX), SIMDINIT_ERR_BAD_ENV.
  */
 simdinit_status simdinit_fill(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
@@ -173,7 +190,8 @@ typedef enum simdinit_layout {
  * KERAS: ndim 0 -> (1, 1); ndim 1 -> (shape[0], shape[0]); ndim 2 -> (shape[0], shape[1]);
  *        else receptive = prod(shape[:-2]), fan_in = shape[-2] * receptive,
  *        fan_out = shape[-1] * receptive.
- * Fans may be 0 when a dimension is 0 (this function does not reject that).
+ * Fans may be 0 when a dimension is 0 (this function does not reject that); a
+ * fan with a zero factor is 0 even when its other factors would overflow.
  * Errors: SIMDINIT_ERR_NULL (fan_in/fan_out NULL, or shape NULL with ndim > 0),
  * SIMDINIT_ERR_BAD_SHAPE (ndim < 0, ndim > SIMDINIT_MAX_NDIM, TORCH with ndim < 2),
  * SIMDINIT_ERR_BAD_ENUM (layout), SIMDINIT_ERR_OVERFLOW (a product overflows uint64).
@@ -181,7 +199,9 @@ typedef enum simdinit_layout {
 simdinit_status simdinit_fans(const uint64_t *shape, int ndim, simdinit_layout layout,
                               uint64_t *fan_in, uint64_t *fan_out);
 
-/* Number of elements of a shape (1 for ndim == 0). Errors: NULL, BAD_SHAPE, OVERFLOW. */
+/* Number of elements of a shape (1 for ndim == 0; 0 when any dimension is 0,
+ * even if the product of the others would overflow). Errors: NULL, BAD_SHAPE,
+ * OVERFLOW (the product of nonzero dimensions exceeds 2^64 - 1). */
 simdinit_status simdinit_numel(const uint64_t *shape, int ndim, uint64_t *numel);
 
 typedef enum simdinit_nonlinearity {
@@ -295,13 +315,23 @@ simdinit_status simdinit_fill_scheme(void *out, simdinit_dtype dtype, const uint
 /* ------------------------------------------------------------------------ */
 
 /*
- * Thread counts: nthreads > 0 is used as given (capped at 256); nthreads == 0
- * means the default: SIMDINIT_NUM_THREADS when it holds a positive integer,
- * else the number of cores this process may run on. The library's worker
- * threads (pthreads) are created lazily on first use and reused. Every
- * threaded call produces exactly the bits of the single-threaded call. When
- * another thread of the process is already using the workers, the call runs
- * on the calling thread alone (same bits) instead of waiting.
+ * Thread counts: nthreads > 0 is used as given (capped at 256); nthreads < 0
+ * is SIMDINIT_ERR_BAD_PARAM (checked first, even when there is nothing to
+ * do); nthreads == 0 means the default: SIMDINIT_NUM_THREADS when set and not
+ * empty, else the number of cores this process may run on (at most 256).
+ * SIMDINIT_NUM_THREADS must then be a decimal integer from 1 to 256, digits
+ * only; anything else (0, a sign, spaces, 257, 99999999999999999999, "4x")
+ * is refused, never capped or guessed: calls with nthreads == 0 fail with
+ * SIMDINIT_ERR_BAD_ENV and write nothing, as with an invalid SIMDINIT_BACKEND
+ * (an explicit nthreads > 0 does not read the variable). The library's worker
+ * threads (pthreads) are created lazily on first use and reused (and created
+ * afresh in a forked child). Every threaded call produces exactly the bits of
+ * the single-threaded call. When another thread of the process is already
+ * using the workers, the call runs on the calling thread alone (same bits)
+ * instead of waiting.
+ *
+ * simdinit_default_threads — the count nthreads == 0 stands for, or 0 when
+ * SIMDINIT_NUM_THREADS is set but invalid (passing that 0 on gives BAD_ENV).
  */
 int simdinit_default_threads(void);
 
@@ -310,8 +340,9 @@ int simdinit_default_threads(void);
  * cut into one contiguous, block-aligned piece per thread, and each thread
  * writes only its own piece: pages untouched before the call are first
  * touched, and so placed (on multi-socket machines), by the thread that fills
- * them. Errors: those of simdinit_fill, and SIMDINIT_ERR_BAD_PARAM for
- * nthreads < 0. Nothing is written on error.
+ * them. Errors: SIMDINIT_ERR_BAD_PARAM for nthreads < 0 (before anything
+ * else), those of simdinit_fill, and SIMDINIT_ERR_BAD_ENV for nthreads == 0
+ * with an invalid SIMDINIT_NUM_THREADS (n > 0). Nothing is written on error.
  */
 simdinit_status simdinit_fill_mt(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
                                  uint64_t seed, uint64_t stream, const simdinit_dist *dist,
@@ -374,6 +405,14 @@ typedef struct simdinit_tensor {
  * pieces, largest tensors first, that threads take dynamically, so many small
  * tensors do not wait behind one large one. Each tensor's bits equal
  * simdinit_fill_scheme / simdinit_fill of the whole tensor.
+ * Errors (nothing written): SIMDINIT_ERR_BAD_PARAM (nthreads < 0, checked
+ * before anything else, so also with count == 0, as in simdinit_fill_mt);
+ * SIMDINIT_ERR_NULL (tensors == NULL with count > 0); SIMDINIT_ERR_BAD_ENV
+ * (a bad SIMDINIT_BACKEND or SIMDINIT_STORES, or nthreads == 0 with a bad
+ * SIMDINIT_NUM_THREADS); any tensor's validation error (with *failed_index);
+ * SIMDINIT_ERR_NOMEM when the call's work arrays (about 240 bytes per tensor
+ * plus 40 per MiB of output) cannot be allocated. count == 0 with nthreads
+ * >= 0 is OK.
  */
 simdinit_status simdinit_init_tensors(const simdinit_tensor *tensors, size_t count, int nthreads,
                                       size_t *failed_index);

@@ -47,6 +47,16 @@ SI_INLINE int si_name_index(const char *const *names, int count, const char *nam
     return -1;
 }
 
+/* 1 when x is finite, from its bits: unlike x - x == 0 or isfinite() on some
+ * compilers, it raises no floating-point exception for NaN or infinity, so
+ * validating a bad parameter leaves the caller's FE_INVALID flag alone. */
+SI_INLINE int si_finite(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return ((b >> 52) & 0x7ff) != 0x7ff;
+}
+
 /* Virtual lanes per block: 8 = two AVX2 registers, one AVX-512 register,
  * four NEON registers of 64-bit lanes. Fixed forever: it is part of the bits. */
 #define SI_LANES 8
@@ -171,6 +181,10 @@ typedef struct si_kernels {
     si_fill_fn fill[3][4];
     si_const_fn constant;
 } si_kernels;
+
+/* calloc behind simdinit_init_tensors' work arrays (src/parallel.c); tests
+ * replace it to exercise SIMDINIT_ERR_NOMEM. */
+SI_HIDDEN extern void *(*si_calloc_fn)(size_t, size_t);
 
 SI_HIDDEN void si_kernels_init_scalar(si_kernels *k);
 #if defined(SIMDINIT_HAVE_AVX512)

@@ -22,15 +22,28 @@
 
 /* ---- thread count ----------------------------------------------------------- */
 
-int simdinit_default_threads(void)
+/* SIMDINIT_NUM_THREADS: unset or empty -> 0 (not given); a decimal integer
+ * 1 .. SI_MAX_THREADS -> that; anything else (signs, spaces, 0, more digits or
+ * a larger value, trailing text) -> -1: refused, never capped or guessed. */
+static int env_threads(void)
 {
     const char *env = getenv("SIMDINIT_NUM_THREADS");
-    if (env && *env) {
-        char *end;
-        long v = strtol(env, &end, 10);
-        if (*end == '\0' && v > 0)
-            return v > SI_MAX_THREADS ? SI_MAX_THREADS : (int)v;
+    if (!env || !*env)
+        return 0;
+    int v = 0;
+    for (const char *c = env; *c; c++) {
+        if (*c < '0' || *c > '9' || c - env >= 4)
+            return -1;
+        v = v * 10 + (*c - '0');
     }
+    return v >= 1 && v <= SI_MAX_THREADS ? v : -1;
+}
+
+int simdinit_default_threads(void)
+{
+    int e = env_threads();
+    if (e != 0)
+        return e > 0 ? e : 0;   /* 0: the variable is invalid */
 #if defined(__linux__) && defined(CPU_COUNT)
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0) {
@@ -43,10 +56,12 @@ int simdinit_default_threads(void)
     return c > 0 ? (c > SI_MAX_THREADS ? SI_MAX_THREADS : (int)c) : 1;
 }
 
+/* The thread count of a call (nthreads >= 0), or 0 when nthreads == 0 and
+ * SIMDINIT_NUM_THREADS is invalid (the call fails with SIMDINIT_ERR_BAD_ENV). */
 static int resolve_threads(int nthreads)
 {
     if (nthreads == 0)
-        nthreads = simdinit_default_threads();
+        return simdinit_default_threads();
     return nthreads > SI_MAX_THREADS ? SI_MAX_THREADS : nthreads;
 }
 
@@ -70,6 +85,36 @@ static si_job *g_job;
 static int g_participants;  /* workers with index < this take part in the current job */
 static int g_running;
 static unsigned long g_start_gen[SI_MAX_THREADS];  /* g_gen when worker i was created */
+
+/*
+ * fork(): the child has only the forking thread, but inherits the pool's
+ * counters and possibly locks or condition variables in use by threads it
+ * does not have. The child handler (registered once, before the first worker
+ * is created) resets the pool to its never-started state, so the child's
+ * first threaded call creates its own workers. The forking thread cannot be
+ * inside run_job (it is calling fork), so nothing of the child's own is lost.
+ */
+static pthread_once_t g_atfork_once = PTHREAD_ONCE_INIT;
+
+static void pool_reset_in_child(void)
+{
+    g_busy = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+    g_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+    g_wake = (pthread_cond_t)PTHREAD_COND_INITIALIZER;
+    g_done = (pthread_cond_t)PTHREAD_COND_INITIALIZER;
+    g_nworkers = 0;
+    g_gen = 0;
+    g_job = NULL;
+    g_participants = 0;
+    g_running = 0;
+}
+
+static void register_atfork(void)
+{
+    /* On failure (ENOMEM) a forked child's threaded calls may hang, as
+     * before: there is no status to report it through. */
+    (void)pthread_atfork(NULL, NULL, pool_reset_in_child);
+}
 
 static void work(si_job *job)
 {
@@ -114,6 +159,7 @@ static void run_job(si_job *job, int nthreads)
         work(job);
         return;
     }
+    pthread_once(&g_atfork_once, register_atfork);
     pthread_mutex_lock(&g_lock);
     while (g_nworkers < helpers) {
         pthread_t t;
@@ -220,6 +266,8 @@ simdinit_status simdinit_fill_mt(void *out, simdinit_dtype dtype, size_t n, uint
         return s;
     p.nontemporal = si_streaming(p.kind, n * simdinit_dtype_size(dtype));
     nthreads = resolve_threads(nthreads);
+    if (nthreads == 0)
+        return SIMDINIT_ERR_BAD_ENV;
     if (nthreads == 1) {
         si_fill_run(k, &p, out, n, offset, seed, stream);
         return SIMDINIT_OK;
@@ -258,6 +306,12 @@ simdinit_status simdinit_fill_scheme_mt(void *out, simdinit_dtype dtype, const u
 }
 
 /* ---- whole models ---------------------------------------------------------------------- */
+
+/* The allocator of init_tensors' work arrays. A test linked with the internal
+ * library points it at a failing one to reach the SIMDINIT_ERR_NOMEM paths. */
+SI_HIDDEN void *(*si_calloc_fn)(size_t, size_t) = calloc;
+
+static void *si_calloc(size_t n, size_t size) { return si_calloc_fn(n, size); }
 
 typedef struct {
     size_t tensor;
@@ -304,22 +358,27 @@ static int cmp_sort(const void *a, const void *b)
 simdinit_status simdinit_init_tensors(const simdinit_tensor *tensors, size_t count, int nthreads,
                                       size_t *failed_index)
 {
+    /* nthreads first, as simdinit_fill_mt does: a negative count is an error
+     * even when there is nothing to do. */
+    if (nthreads < 0)
+        return SIMDINIT_ERR_BAD_PARAM;
     if (count == 0)
         return SIMDINIT_OK;
     if (!tensors)
         return SIMDINIT_ERR_NULL;
-    if (nthreads < 0)
-        return SIMDINIT_ERR_BAD_PARAM;
     simdinit_status s = SIMDINIT_OK;
     const si_kernels *k = si_active_kernels(&s);
     if (!k)
         return s;
-    si_params *params = calloc(count, sizeof *params);
-    uint64_t *numel = calloc(count, sizeof *numel);
+    nthreads = resolve_threads(nthreads);
+    if (nthreads == 0)
+        return SIMDINIT_ERR_BAD_ENV;
+    si_params *params = si_calloc(count, sizeof *params);
+    uint64_t *numel = si_calloc(count, sizeof *numel);
     if (!params || !numel) {
         free(params);
         free(numel);
-        return SIMDINIT_ERR_OVERFLOW;
+        return SIMDINIT_ERR_NOMEM;
     }
     /* Validate everything before writing anything. */
     size_t nitems = 0;
@@ -358,11 +417,11 @@ simdinit_status simdinit_init_tensors(const simdinit_tensor *tensors, size_t cou
         free(numel);
         return s;
     }
-    sort_item *si = malloc((nitems ? nitems : 1) * sizeof *si);
-    model_item *items = malloc((nitems ? nitems : 1) * sizeof *items);
+    sort_item *si = si_calloc(nitems ? nitems : 1, sizeof *si);
+    model_item *items = si ? si_calloc(nitems ? nitems : 1, sizeof *items) : NULL;
     if (!si || !items) {
         free(si); free(items); free(params); free(numel);
-        return SIMDINIT_ERR_OVERFLOW;
+        return SIMDINIT_ERR_NOMEM;
     }
     size_t j = 0;
     for (size_t i = 0; i < count; i++) {
@@ -386,7 +445,7 @@ simdinit_status simdinit_init_tensors(const simdinit_tensor *tensors, size_t cou
     free(si);
     model_ctx ctx = {k, tensors, params, items};
     si_job job = {.run = model_item_run, .nitems = nitems, .ctx = &ctx};
-    run_job(&job, resolve_threads(nthreads));
+    run_job(&job, nthreads);
     free(items);
     free(params);
     free(numel);

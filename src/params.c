@@ -5,6 +5,7 @@
  * constants are the same bits everywhere (docs/STREAM.md §3).
  */
 #include <float.h>
+#include <math.h>   /* INFINITY only */
 
 #include "internal.h"
 #include "fpenv.h"
@@ -62,8 +63,7 @@ static uint64_t t_bound(double x, simdinit_dtype t, int up)
 
 static int t_finite_bits(uint64_t b, simdinit_dtype t)
 {
-    double v = t_value(b, t);
-    return v - v == 0.0;
+    return si_finite(t_value(b, t));
 }
 
 static double t_max(simdinit_dtype t)
@@ -76,7 +76,7 @@ static double t_max(simdinit_dtype t)
     }
 }
 
-static int finite(double x) { return x - x == 0.0; }
+static int finite(double x) { return si_finite(x); }
 static double fabs_(double x) { return x < 0 ? -x : x; }
 
 /* ---- per distribution ----------------------------------------------------- */
@@ -177,11 +177,12 @@ static simdinit_status prep_trunc(si_params *p, double mean, double std, double 
     if (a >= b)
         return SIMDINIT_ERR_EMPTY_TRUNC;
     /* The values of t inside [a, b]. */
+    /* ceil_T(a) and floor_T(b). A bound below -max (above +max) already
+     * becomes -max (+max) here; an infinite result means a > max or b < -max:
+     * no finite value of t lies in [a, b]. */
     uint64_t lo_b = t_bound(a, t, 1), hi_b = t_bound(b, t, 0);
     double lo_t = t_value(lo_b, t), hi_t = t_value(hi_b, t);
-    if (!finite(lo_t)) lo_t = -t_max(t);         /* a below the type's range */
-    if (!finite(hi_t)) hi_t = t_max(t);
-    if (lo_t > hi_t)
+    if (!finite(lo_t) || !finite(hi_t) || lo_t > hi_t)
         return SIMDINIT_ERR_RANGE;               /* no value of t in [a, b] */
     if (std == 0) {
         /* The limit of the truncated normal as std -> 0: a point mass at the
@@ -195,6 +196,22 @@ static simdinit_status prep_trunc(si_params *p, double mean, double std, double 
         }
         return s;
     }
+    /* The standardized bounds (f64). One that overflows to infinity on the
+     * side of the interval (alpha = +inf: [tlo, thi] lies more than DBL_MAX
+     * standard deviations above the mean; beta = -inf: below it) means every
+     * draw lies within 37 std / 2^1024 of that bound (the conditional law is
+     * tlo + std^2 / (tlo - mean) * Exp(1) to first order, and u <= 1 - 2^-53
+     * caps the exponential at 53 ln 2). That is less than half a unit in the
+     * last place of the bound in any output type whenever |mean| < 2^967, so
+     * the exact answer is the bound itself: a constant fill of tlo (thi)
+     * (docs/STREAM.md §3.5). An infinity on the other side (alpha = -inf with
+     * beta finite, or beta = +inf) is a tail of zero mass and is sampled as is. */
+    double alpha = (lo_t - mean) / std, beta = (hi_t - mean) / std;
+    if (alpha == (double)INFINITY || beta == -(double)INFINITY) {
+        p->kind = SIMDINIT_DIST_CONSTANT;
+        p->const_bits = alpha == (double)INFINITY ? lo_b : hi_b;
+        return SIMDINIT_OK;
+    }
     if (t != SIMDINIT_F64 && (!finite((float)mean) || !finite((float)std)))
         return SIMDINIT_ERR_RANGE;
     p->d_mean = mean;
@@ -206,7 +223,6 @@ static simdinit_status prep_trunc(si_params *p, double mean, double std, double 
     p->f_tlo = (float)lo_t;   /* exact: lo_t is a value of t */
     p->f_thi = (float)hi_t;
     /* Both sampling paths target N(mean, std) truncated to [lo_t, hi_t]. */
-    double alpha = (lo_t - mean) / std, beta = (hi_t - mean) / std;
     double mass = 0;
     si_tn_setup(&p->tn, alpha, beta, &mass);
     p->tn_mode = mass >= SI_TN_REJECT_MIN_MASS ? SI_TN_REJECT : SI_TN_INVERSE;

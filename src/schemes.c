@@ -9,33 +9,23 @@
 #include "internal.h"
 #include "fpenv.h"
 
-static int finite_(double x) { return x - x == 0.0; }
+static int finite_(double x) { return si_finite(x); }
 
-simdinit_status simdinit_numel(const uint64_t *shape, int ndim, uint64_t *numel)
+/* first * s[from] * ... * s[to - 1]. 0 as soon as any factor is 0, even when
+ * the product of the others would overflow: {2^64-1, 2^64-1, 0} has 0
+ * elements, and a fan one of whose factors is 0 is 0. */
+static simdinit_status prod(const uint64_t *s, int from, int to, uint64_t first, uint64_t *out)
 {
-    if (!numel || (ndim > 0 && !shape))
-        return SIMDINIT_ERR_NULL;
-    if (ndim < 0 || ndim > SIMDINIT_MAX_NDIM)
-        return SIMDINIT_ERR_BAD_SHAPE;
-    uint64_t n = 1;
-    int zero = 0;
-    for (int i = 0; i < ndim; i++) {
-        if (shape[i] == 0)
-            zero = 1;
-        else if (n > UINT64_MAX / shape[i])
-            return SIMDINIT_ERR_OVERFLOW;
-        else
-            n *= shape[i];
+    int zero = first == 0;
+    for (int i = from; i < to; i++)
+        zero |= s[i] == 0;
+    if (zero) {
+        *out = 0;
+        return SIMDINIT_OK;
     }
-    *numel = zero ? 0 : n;
-    return SIMDINIT_OK;
-}
-
-static simdinit_status prod(const uint64_t *s, int from, int to, uint64_t *out)
-{
-    uint64_t n = 1;
+    uint64_t n = first;
     for (int i = from; i < to; i++) {
-        if (s[i] != 0 && n > UINT64_MAX / s[i])
+        if (n > UINT64_MAX / s[i])
             return SIMDINIT_ERR_OVERFLOW;
         n *= s[i];
     }
@@ -43,12 +33,13 @@ static simdinit_status prod(const uint64_t *s, int from, int to, uint64_t *out)
     return SIMDINIT_OK;
 }
 
-static simdinit_status mul_ck(uint64_t a, uint64_t b, uint64_t *out)
+simdinit_status simdinit_numel(const uint64_t *shape, int ndim, uint64_t *numel)
 {
-    if (b != 0 && a > UINT64_MAX / b)
-        return SIMDINIT_ERR_OVERFLOW;
-    *out = a * b;
-    return SIMDINIT_OK;
+    if (!numel || (ndim > 0 && !shape))
+        return SIMDINIT_ERR_NULL;
+    if (ndim < 0 || ndim > SIMDINIT_MAX_NDIM)
+        return SIMDINIT_ERR_BAD_SHAPE;
+    return prod(shape, 0, ndim, 1, numel);
 }
 
 simdinit_status simdinit_fans(const uint64_t *shape, int ndim, simdinit_layout layout,
@@ -60,14 +51,14 @@ simdinit_status simdinit_fans(const uint64_t *shape, int ndim, simdinit_layout l
         return SIMDINIT_ERR_BAD_ENUM;
     if (ndim < 0 || ndim > SIMDINIT_MAX_NDIM)
         return SIMDINIT_ERR_BAD_SHAPE;
-    uint64_t rf, fi, fo;
+    uint64_t fi, fo;
     simdinit_status s;
     if (layout == SIMDINIT_LAYOUT_TORCH) {
         if (ndim < 2)
             return SIMDINIT_ERR_BAD_SHAPE;
-        if ((s = prod(shape, 2, ndim, &rf)) != SIMDINIT_OK) return s;
-        if ((s = mul_ck(shape[1], rf, &fi)) != SIMDINIT_OK) return s;
-        if ((s = mul_ck(shape[0], rf, &fo)) != SIMDINIT_OK) return s;
+        /* fan_in = shape[1] * receptive, fan_out = shape[0] * receptive */
+        if ((s = prod(shape, 2, ndim, shape[1], &fi)) != SIMDINIT_OK) return s;
+        if ((s = prod(shape, 2, ndim, shape[0], &fo)) != SIMDINIT_OK) return s;
     } else if (ndim == 0) {
         fi = fo = 1;
     } else if (ndim == 1) {
@@ -76,9 +67,8 @@ simdinit_status simdinit_fans(const uint64_t *shape, int ndim, simdinit_layout l
         fi = shape[0];
         fo = shape[1];
     } else {
-        if ((s = prod(shape, 0, ndim - 2, &rf)) != SIMDINIT_OK) return s;
-        if ((s = mul_ck(shape[ndim - 2], rf, &fi)) != SIMDINIT_OK) return s;
-        if ((s = mul_ck(shape[ndim - 1], rf, &fo)) != SIMDINIT_OK) return s;
+        if ((s = prod(shape, 0, ndim - 2, shape[ndim - 2], &fi)) != SIMDINIT_OK) return s;
+        if ((s = prod(shape, 0, ndim - 2, shape[ndim - 1], &fo)) != SIMDINIT_OK) return s;
     }
     *fan_in = fi;
     *fan_out = fo;

@@ -204,6 +204,8 @@ static const double TN_RTAB[33] = {
  */
 static double tn_mills(double x)
 {
+    if (x != x)
+        return x;   /* not reached from si_tn_setup's checked bounds; keeps (int) defined */
     if (x < 4.0) {
         int k = (int)(x * 8.0);
         double x1 = k * 0.125;

@@ -528,20 +528,20 @@ Test(errors, scheme_names)
 
 Test(errors, strerror_distinct)
 {
-    const char *s[SIMDINIT_ERR_BAD_ENV + 1];
-    for (int i = 0; i <= SIMDINIT_ERR_BAD_ENV; i++) {
+    const char *s[SIMDINIT_ERR_NOMEM + 1];
+    for (int i = 0; i <= SIMDINIT_ERR_NOMEM; i++) {
         s[i] = simdinit_strerror((simdinit_status)i);
         cr_assert_not_null(s[i], "strerror(%d) is NULL", i);
         cr_expect_gt(strlen(s[i]), 0, "strerror(%d) is empty", i);
         for (int j = 0; j < i; j++)
             cr_expect_str_neq(s[i], s[j], "strerror(%d) == strerror(%d)", i, j);
     }
-    static const int unknown[4] = {-1, SIMDINIT_ERR_BAD_ENV + 1, 1000, INT32_MIN};
+    static const int unknown[4] = {-1, SIMDINIT_ERR_NOMEM + 1, 1000, INT32_MIN};
     for (int k = 0; k < 4; k++) {
         const char *u = simdinit_strerror((simdinit_status)unknown[k]);
         cr_assert_not_null(u, "strerror(%d) is NULL", unknown[k]);
         cr_expect(strstr(u, "unknown") != NULL, "strerror(%d) = \"%s\"", unknown[k], u);
-        for (int i = 0; i <= SIMDINIT_ERR_BAD_ENV; i++)
+        for (int i = 0; i <= SIMDINIT_ERR_NOMEM; i++)
             cr_expect_str_neq(u, s[i], "strerror(%d) equals strerror(%d)", unknown[k], i);
     }
 }

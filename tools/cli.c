@@ -398,9 +398,20 @@ int cli_threads(uint64_t value, int *threads)
                         "invalid value for --threads: %" PRIu64 " (expected 0 = default, "
                         "SIMDINIT_NUM_THREADS or all usable cores, up to %d)",
                         value, CLI_MAX_THREADS);
-    *threads = value == 0 ? simdinit_default_threads() : (int)value;
-    if (*threads < 1)
-        *threads = 1;
+    if (value != 0) {
+        *threads = (int)value;
+        return 0;
+    }
+    /* 0 when SIMDINIT_NUM_THREADS is set but not 1 .. 256: refused, as the
+     * library refuses it, rather than guessed. */
+    *threads = simdinit_default_threads();
+    if (*threads < 1) {
+        const char *env = getenv("SIMDINIT_NUM_THREADS");
+        return cli_fail(CLI_EXIT_USAGE,
+                        "SIMDINIT_NUM_THREADS='%s' is not a thread count (expected a decimal "
+                        "integer from 1 to %d; unset it or pass --threads)",
+                        env ? env : "", CLI_MAX_THREADS);
+    }
     return 0;
 }
 
