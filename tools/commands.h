@@ -7,5 +7,6 @@ int cmd_info(int argc, char **argv);  /* simdinit.c  */
 int cmd_fill(int argc, char **argv);  /* cmd_fill.c  */
 int cmd_demo(int argc, char **argv);  /* cmd_perf.c  */
 int cmd_bench(int argc, char **argv); /* cmd_perf.c  */
+int cmd_model(int argc, char **argv); /* cmd_model.c */
 
 #endif /* SIMDINIT_TOOLS_COMMANDS_H */

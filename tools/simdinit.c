@@ -3,6 +3,7 @@
  *
  *   simdinit info                 CPU features and backends
  *   simdinit fill ...             write a tensor, a slice or a 2-D shard to a .npy file
+ *   simdinit model ...            write a random-weight checkpoint (safetensors folder, GGUF)
  *   simdinit demo ...             initialize a GPT-2-small-shaped model, timed, 1 vs N threads
  *   simdinit bench ...            throughput per distribution and dtype
  *
@@ -28,6 +29,8 @@ static const char main_usage[] =
     "Commands:\n"
     "  info      CPU features, compiled and usable backends, the active backend\n"
     "  fill      write a tensor (or a slice, or a 2-D shard) to a .npy file\n"
+    "  model     write a random-weight checkpoint of a real model's shapes: a\n"
+    "            Hugging Face safetensors folder or a GGUF file (--list: presets)\n"
     "  demo      initialize a GPT-2-small-shaped model, timed; 1 vs N threads\n"
     "  bench     throughput of each distribution x dtype\n"
     "  help CMD  the options of CMD (same as 'simdinit CMD --help')\n"
@@ -128,6 +131,7 @@ typedef struct command {
 static const command commands[] = {
     {"info", cmd_info},
     {"fill", cmd_fill},
+    {"model", cmd_model},
     {"demo", cmd_demo},
     {"bench", cmd_bench},
 };
@@ -161,15 +165,15 @@ int main(int argc, char **argv)
             return cli_fail(CLI_EXIT_USAGE, "usage: simdinit help COMMAND");
         const command *c = find_command(argv[2]);
         if (c == NULL)
-            return cli_fail(CLI_EXIT_USAGE, "unknown command '%s' (expected info, fill, demo, "
-                                            "bench)", argv[2]);
+            return cli_fail(CLI_EXIT_USAGE, "unknown command '%s' (expected info, fill, model, "
+                                            "demo, bench)", argv[2]);
         char help[] = "--help";
         char *help_argv[] = {help, NULL};
         return c->run(1, help_argv);
     }
     const command *c = find_command(name);
     if (c == NULL)
-        return cli_fail(CLI_EXIT_USAGE, "unknown command '%s' (expected info, fill, demo, bench; "
+        return cli_fail(CLI_EXIT_USAGE, "unknown command '%s' (expected info, fill, model, demo, bench; "
                                         "try 'simdinit --help')", name);
     return c->run(argc - 2, argv + 2);
 }
