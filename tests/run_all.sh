@@ -10,7 +10,9 @@
 #       the conformance executable under qemu-x86_64 -cpu Nehalem; `long` adds
 #       the exhaustive and statistical validation, ~20+ minutes),
 #       AARCH64 (default 1: also cross-build for aarch64 and run the NEON and
-#       scalar conformance and checkasm under qemu-aarch64, tests/run_aarch64.sh)
+#       scalar conformance and checkasm under qemu-aarch64, tests/run_aarch64.sh),
+#       PYTHON (default 1: `pip install .` into a venv and run the pytest suite
+#       of tests/python against it, tests/python/run.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +29,8 @@ if [[ ${1:-} == --install ]]; then
     $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y \
         meson ninja-build pkg-config gcc g++ libcriterion-dev libbenchmark-dev \
         python3 python3-numpy python3-scipy libopenmpi-dev openmpi-bin \
-        qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+        qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+        python3-venv python3-pip python3-mesonpy python3-pytest python3-torch
 elif [[ $# -gt 0 ]]; then
     echo "usage: $0 [--install]" >&2
     exit 2
@@ -73,6 +76,36 @@ if [[ $rc -ne 0 && $failed -eq 0 ]]; then
     failed=1   # meson itself failed (e.g. an unknown suite)
 fi
 echo "meson tests: $passed passed, $failed failed"
+
+# The Python package, installed as users install it, and its pytest suite.
+if [[ ${PYTHON:-1} == 1 ]]; then
+    set +e
+    py_log=$(mktemp)
+    bash tests/python/run.sh "$BUILD_DIR" 2>&1 | tee "$py_log"
+    py_rc=${PIPESTATUS[0]}
+    set -e
+    read -r py_p py_f < <(python3 - "$py_log" <<'PY' || echo "0 1"
+import re, sys
+text = open(sys.argv[1], errors="replace").read().splitlines()
+summary = [l for l in text if re.search(r"\d+ (passed|failed|error)", l) and " in " in l]
+p = f = 0
+if summary:
+    for n, what in re.findall(r"(\d+) (passed|failed|errors?)", summary[-1]):
+        if what == "passed":
+            p = int(n)
+        else:
+            f += int(n)
+print(p, f)
+PY
+)
+    rm -f "$py_log"
+    if [[ $py_rc -ne 0 && $py_f -eq 0 ]]; then
+        py_f=1   # the install or pytest itself failed
+    fi
+    echo "python tests: $py_p passed, $py_f failed"
+    passed=$((passed + py_p))
+    failed=$((failed + py_f))
+fi
 
 # Cross-architecture: the same golden bits on aarch64 (NEON and scalar).
 if [[ ${AARCH64:-1} == 1 ]]; then

@@ -473,9 +473,13 @@ def init_module(module, seed=0, *, rule=None, preset=None, initializer_range=0.0
                                            if fnmatch.fnmatchcase(name, pat)), None)
     else:
         rule_fn = rule
-    jobs, post, missing, seen = [], [], [], set()
+    jobs, post, missing, seen, overrides = [], [], [], set(), {}
     for mname, mod in module.named_modules(prefix=prefix.rstrip(".")):
         defaults = _default_specs(mod)
+        if isinstance(mod, _torch.nn.MultiheadAttention) and mod.out_proj.bias is not None:
+            # MultiheadAttention._reset_parameters zeroes its out_proj's bias.
+            overrides[(mname + "." if mname else "") + "out_proj.bias"] = (
+                "dist", _core.dist_constant(0.0))
         hf = _hf_specs(mod, initializer_range) if preset == "hf" else {}
         for pname, param in mod.named_parameters(recurse=False):
             if param is None or id(param) in seen:
@@ -488,7 +492,7 @@ def init_module(module, seed=0, *, rule=None, preset=None, initializer_range=0.0
                 if v is not None:
                     spec = _spec_from_user(v, qual)
             if spec is None:
-                spec = hf.get(pname) or defaults.get(pname)
+                spec = hf.get(pname) or overrides.get(qual) or defaults.get(pname)
             if spec is None:
                 missing.append("%s (%s)" % (qual, type(mod).__name__))
                 continue
