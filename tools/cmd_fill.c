@@ -33,6 +33,9 @@ static const char fill_usage[] =
     "  --out FILE.npy             output file (required)\n"
     "  --seed S                   required, except for --dist constant\n"
     "  --stream T                 default 0\n"
+    "  --stream-name NAME         the stream of a named tensor: the FNV-1a 64 hash of\n"
+    "                             NAME (docs/STREAM.md 1.1), as `simdinit model` names\n"
+    "                             each tensor of a checkpoint (instead of --stream)\n"
     "  --offset K                 first element index, default 0\n"
     "  --count N                  number of elements (required with --dist unless\n"
     "                             --shape is given; default: the rest of the tensor)\n"
@@ -94,14 +97,14 @@ static const char fill_usage[] =
 /* Option table indices. */
 enum {
     O_DIST, O_SCHEME, O_DTYPE, O_OUT, O_SEED, O_STREAM, O_OFFSET, O_COUNT, O_BACKEND,
-    O_THREADS, O_ROWS, O_COLS, O_STORES,
+    O_THREADS, O_ROWS, O_COLS, O_STORES, O_STREAM_NAME,
     O_LOW, O_HIGH, O_MEAN, O_STD, O_A, O_B, O_VALUE,
     O_SHAPE, O_LAYOUT, O_GAIN, O_NONLINEARITY, O_PARAM, O_MODE, O_SCALE, O_DISTRIBUTION,
     O_NUM
 };
 
 typedef struct fill_args {
-    const char *dist, *scheme, *dtype, *out, *backend, *stores;
+    const char *dist, *scheme, *dtype, *out, *backend, *stores, *stream_name;
     const char *shape, *layout, *nonlinearity, *mode, *distribution, *rows, *cols;
     uint64_t seed, stream, offset, count, threads;
     double low, high, mean, std, a, b, value, gain, param, scale;
@@ -644,6 +647,7 @@ int cmd_fill(int argc, char **argv)
         [O_ROWS] = {"rows", CLI_OPT_STRING, &args.rows, false},
         [O_COLS] = {"cols", CLI_OPT_STRING, &args.cols, false},
         [O_STORES] = {"stores", CLI_OPT_STRING, &args.stores, false},
+        [O_STREAM_NAME] = {"stream-name", CLI_OPT_STRING, &args.stream_name, false},
         [O_LOW] = {"low", CLI_OPT_F64, &args.low, false},
         [O_HIGH] = {"high", CLI_OPT_F64, &args.high, false},
         [O_MEAN] = {"mean", CLI_OPT_F64, &args.mean, false},
@@ -686,6 +690,12 @@ int cmd_fill(int argc, char **argv)
     job.dtype = (simdinit_dtype)dtype;
     job.seed = args.seed;
     job.stream = args.stream;
+    if (opts[O_STREAM_NAME].seen) {
+        /* A named tensor's stream (docs/STREAM.md §1.1), as `simdinit model` names them. */
+        if (opts[O_STREAM].seen)
+            return cli_fail(CLI_EXIT_USAGE, "give --stream or --stream-name, not both");
+        simdinit_stream_from_name(args.stream_name, &job.stream);
+    }
     job.offset = args.offset;
     job.path = args.out;
 

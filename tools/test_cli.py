@@ -702,6 +702,23 @@ def test_safe_output():
             check(f.read() == old_bytes, "safe: the old file survives %s" % sig.name)
         check(leftovers(d) == [], "safe: no temporary after %s: %r" % (sig.name, leftovers(d)))
 
+def test_stream_name():
+    """--stream-name NAME is --stream FNV-1a-64(NAME) (docs/STREAM.md 1.1)."""
+    name = "model.layers.0.mlp.up_proj.weight"
+    h = 0xcbf29ce484222325
+    for b in name.encode():
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    a, b = os.path.join(TMP, "sn_a.npy"), os.path.join(TMP, "sn_b.npy")
+    rc1, _, e1 = run("fill", "--dist", "normal", "--dtype", "bf16", "--seed", "9", "--count",
+                     "5000", "--stream-name", name, "--out", a)
+    rc2, _, e2 = run("fill", "--dist", "normal", "--dtype", "bf16", "--seed", "9", "--count",
+                     "5000", "--stream", str(h), "--out", b)
+    check(rc1 == 0 and rc2 == 0 and read_npy(a)[2] == read_npy(b)[2],
+          "--stream-name equals --stream fnv1a64(name): %r %r" % (e1, e2))
+    rc, _, err = run("fill", "--dist", "normal", "--dtype", "bf16", "--seed", "9", "--count",
+                     "5", "--stream-name", name, "--stream", "1", "--out", a)
+    check(rc == 2 and "--stream-name" in err, "--stream with --stream-name refused: %r" % err)
+
 
 def main():
     global EXE, TMP
@@ -713,7 +730,8 @@ def main():
         TMP = tmp
         for test in (test_dists, test_split_invariance, test_edge_files, test_schemes,
                      test_threads, test_shards, test_bad_arguments, test_env_and_backend,
-                     test_stores, test_help_and_perf, test_safe_output):
+                     test_stores, test_help_and_perf, test_safe_output,
+                     test_stream_name):
             test()
     if np is None:
         print("note: NumPy not found; files checked with the built-in parser only")
