@@ -24,6 +24,8 @@ def enum_value(table, value, what):
 
 
 def _float(x, what):
+    if type(x) is float:
+        return x
     if not isinstance(x, (str, bytes, complex)):
         try:
             return float(x)
@@ -33,7 +35,12 @@ def _float(x, what):
                                  % (what, type(x).__name__))
 
 
+_TWO64 = 1 << 64
+
+
 def u64(x, what):
+    if type(x) is int and 0 <= x < _TWO64:   # the common case, first
+        return x
     if isinstance(x, bool) or not isinstance(x, int) and not hasattr(x, "__index__"):
         raise _lib.SimdinitTypeError(_lib.ERR_BAD_PARAM, "%s must be an integer, got %r"
                                      % (what, type(x).__name__))
@@ -44,6 +51,8 @@ def u64(x, what):
 
 
 def threads_arg(threads):
+    if type(threads) is int and threads >= 0:
+        return threads
     if threads is None:
         return 0
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
@@ -55,21 +64,22 @@ def threads_arg(threads):
 
 # --- distributions and schemes ----------------------------------------------
 
+# Dist fields in order: kind, low, high, mean, std, a, b, value.
 def dist_uniform(low, high):
-    return Dist(kind=0, low=_float(low, "low"), high=_float(high, "high"))
+    return Dist(0, _float(low, "low"), _float(high, "high"))
 
 
 def dist_normal(mean, std):
-    return Dist(kind=1, mean=_float(mean, "mean"), std=_float(std, "std"))
+    return Dist(1, 0.0, 0.0, _float(mean, "mean"), _float(std, "std"))
 
 
 def dist_trunc_normal(mean, std, a, b):
-    return Dist(kind=2, mean=_float(mean, "mean"), std=_float(std, "std"), a=_float(a, "a"),
-                b=_float(b, "b"))
+    return Dist(2, 0.0, 0.0, _float(mean, "mean"), _float(std, "std"), _float(a, "a"),
+                _float(b, "b"))
 
 
 def dist_constant(value):
-    return Dist(kind=3, value=_float(value, "value"))
+    return Dist(3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, _float(value, "value"))
 
 
 def make_scheme(kind, gain=None, nonlinearity=None, a=None, mode=None, scale=None,
@@ -219,6 +229,23 @@ def dist_for(spec, placement, layout):
 
 def validate(dist, dtype):
     check(_lib.lib.simdinit_dist_check(ctypes.byref(dist), dtype))
+
+
+_SMALL = 1 << 15
+
+
+def fill_whole(ptr, dtype, n, dist, seed, stream, threads):
+    """Elements [0, n) of (seed, stream) at `ptr`: one library call, which
+    validates everything and writes nothing on error."""
+    seed, stream, threads = u64(seed, "seed"), u64(stream, "stream"), threads_arg(threads)
+    if n <= _SMALL:
+        # One thread is all a small fill can use (same bits for any count).
+        st = _lib.lib.simdinit_fill(ptr, dtype, n, 0, seed, stream, ctypes.byref(dist))
+    else:
+        st = _lib.lib.simdinit_fill_mt(ptr, dtype, n, 0, seed, stream, ctypes.byref(dist),
+                                       threads)
+    if st:
+        raise SimdinitError(st)
 
 
 def fill(ptr, dtype, placement, dist, seed, stream, threads):

@@ -21,6 +21,8 @@ C-contiguous arrays are written in place; other layouts (Fortran order,
 strided views) receive the values of their logical row-major order through a
 C-contiguous temporary, copied in at the end. Nothing is written on error.
 """
+from ctypes import addressof as _addressof, c_char as _c_char
+
 import numpy as _np
 
 from . import _core, _lib
@@ -77,6 +79,16 @@ def _new_dtype(dtype):
 
 
 def _fill_array(out, spec, dtype, seed, stream, offset, offsets, global_shape, threads, layout):
+    if (offset is None and offsets is None and global_shape is None and dtype is None and
+            spec[0] == "dist" and type(out) is _np.ndarray):
+        # The common case in few steps: a whole native C-contiguous writable array.
+        flags = out.flags
+        code = _CODES.get(out.dtype)
+        if code is not None and flags.c_contiguous and flags.writeable and out.size:
+            # (the buffer's address: cheaper than out.ctypes.data)
+            ptr = _addressof(_c_char.from_buffer(out))
+            _core.fill_whole(ptr, code, out.size, spec[1], seed, stream, threads)
+            return out
     if not isinstance(out, _np.ndarray):
         raise SimdinitTypeError(_lib.ERR_BAD_PARAM, "out must be a numpy.ndarray, got %s"
                                 % type(out).__name__)
@@ -106,8 +118,7 @@ def fill_(out, dist, *, dtype=None, seed=0, stream=0, offset=None, offsets=None,
 
 def fill(shape, dist, *, dtype="float32", **kw):
     """A new array of `shape` and `dtype` from a distribution dict (see fill_)."""
-    d, _ = _new_dtype(dtype)
-    return fill_(_np.empty(shape, dtype=d), dist, dtype=dtype, **kw)
+    return fill_(_new(shape, dtype), dist, dtype=_arg_dtype(dtype), **kw)
 
 
 def dist_from_dict(dist):
@@ -136,61 +147,76 @@ def dist_from_dict(dist):
     return fn(*args)
 
 
-def _dist_pair(name, maker, params, doc):
-    """uniform_/uniform style pair for a distribution."""
-    def inplace(out, *args, dtype=None, seed=0, stream=0, offset=None, offsets=None,
-                global_shape=None, threads=0, **kwargs):
-        vals = _bind(name, params, args, kwargs)
-        return _fill_array(out, ("dist", maker(*vals)), dtype, seed, stream, offset, offsets,
-                           global_shape, threads, "torch")
-
-    def new(shape, *args, dtype="float32", **kw):
-        d, _ = _new_dtype(dtype)
-        return inplace(_np.empty(shape, dtype=d), *args, dtype=dtype, **kw)
-
-    inplace.__name__, new.__name__ = name + "_", name
-    inplace.__qualname__, new.__qualname__ = name + "_", name
-    sig = ", ".join("%s=%r" % p for p in params)
-    inplace.__doc__ = "%s_(out, %s, *, seed, stream, ...): fill `out` in place with %s." % (
-        name, sig, doc)
-    new.__doc__ = "%s(shape, %s, *, dtype='float32', seed, stream, ...): a new array of %s." % (
-        name, sig, doc)
-    return inplace, new
+def uniform_(out, low=0.0, high=1.0, *, dtype=None, seed=0, stream=0, offset=None,
+             offsets=None, global_shape=None, threads=0):
+    """Fill `out` in place with U[low, high)."""
+    return _fill_array(out, ("dist", _core.dist_uniform(low, high)), dtype, seed, stream, offset,
+                       offsets, global_shape, threads, "torch")
 
 
-def _bind(fname, params, args, kwargs):
-    if len(args) > len(params):
-        raise TypeError("%s takes at most %d positional parameters" % (fname, len(params)))
-    vals = [d for _, d in params]
-    names = [n for n, _ in params]
-    for i, a in enumerate(args):
-        vals[i] = a
-    for k, v in kwargs.items():
-        if k not in names:
-            raise TypeError("%s got an unexpected keyword argument %r" % (fname, k))
-        if names.index(k) < len(args):
-            raise TypeError("%s got multiple values for argument %r" % (fname, k))
-        vals[names.index(k)] = v
-    for n, v in zip(names, vals):
-        if v is _REQUIRED:
-            raise TypeError("%s missing required argument %r" % (fname, n))
-    return vals
+def normal_(out, mean=0.0, std=1.0, *, dtype=None, seed=0, stream=0, offset=None,
+            offsets=None, global_shape=None, threads=0):
+    """Fill `out` in place with N(mean, std^2) (not truncated)."""
+    return _fill_array(out, ("dist", _core.dist_normal(mean, std)), dtype, seed, stream, offset,
+                       offsets, global_shape, threads, "torch")
 
 
-_REQUIRED = object()
+def trunc_normal_(out, mean=0.0, std=1.0, a=-2.0, b=2.0, *, dtype=None, seed=0, stream=0,
+                  offset=None, offsets=None, global_shape=None, threads=0):
+    """Fill `out` in place with N(mean, std^2) truncated to the absolute bounds [a, b]."""
+    return _fill_array(out, ("dist", _core.dist_trunc_normal(mean, std, a, b)), dtype, seed,
+                       stream, offset, offsets, global_shape, threads, "torch")
 
-uniform_, uniform = _dist_pair("uniform", _core.dist_uniform, (("low", 0.0), ("high", 1.0)),
-                               "U[low, high)")
-normal_, normal = _dist_pair("normal", _core.dist_normal, (("mean", 0.0), ("std", 1.0)),
-                             "N(mean, std^2), not truncated")
-trunc_normal_, trunc_normal = _dist_pair(
-    "trunc_normal", _core.dist_trunc_normal,
-    (("mean", 0.0), ("std", 1.0), ("a", -2.0), ("b", 2.0)),
-    "N(mean, std^2) truncated to the absolute bounds [a, b]")
-constant_, constant = _dist_pair("constant", _core.dist_constant, (("value", _REQUIRED),),
-                                 "the constant `value`")
-zeros_, zeros = _dist_pair("zeros", lambda: _core.dist_constant(0.0), (), "zeros")
-ones_, ones = _dist_pair("ones", lambda: _core.dist_constant(1.0), (), "ones")
+
+def constant_(out, value, *, dtype=None, threads=0):
+    """Fill `out` in place with `value` (rounded to nearest-even in the dtype)."""
+    return _fill_array(out, ("dist", _core.dist_constant(value)), dtype, 0, 0, None, None, None,
+                       threads, "torch")
+
+
+def zeros_(out, *, dtype=None, threads=0):
+    return constant_(out, 0.0, dtype=dtype, threads=threads)
+
+
+def ones_(out, *, dtype=None, threads=0):
+    return constant_(out, 1.0, dtype=dtype, threads=threads)
+
+
+def _new(shape, dtype):
+    d, _ = _new_dtype(dtype)
+    return _np.empty(shape, dtype=d)
+
+
+def uniform(shape, low=0.0, high=1.0, *, dtype="float32", **kw):
+    """A new array of U[low, high) (keywords as uniform_)."""
+    return uniform_(_new(shape, dtype), low, high, dtype=_arg_dtype(dtype), **kw)
+
+
+def normal(shape, mean=0.0, std=1.0, *, dtype="float32", **kw):
+    """A new array of N(mean, std^2) (keywords as normal_)."""
+    return normal_(_new(shape, dtype), mean, std, dtype=_arg_dtype(dtype), **kw)
+
+
+def trunc_normal(shape, mean=0.0, std=1.0, a=-2.0, b=2.0, *, dtype="float32", **kw):
+    """A new array of N(mean, std^2) on [a, b] (keywords as trunc_normal_)."""
+    return trunc_normal_(_new(shape, dtype), mean, std, a, b, dtype=_arg_dtype(dtype), **kw)
+
+
+def constant(shape, value, *, dtype="float32", **kw):
+    return constant_(_new(shape, dtype), value, dtype=_arg_dtype(dtype), **kw)
+
+
+def zeros(shape, *, dtype="float32", **kw):
+    return constant(shape, 0.0, dtype=dtype, **kw)
+
+
+def ones(shape, *, dtype="float32", **kw):
+    return constant(shape, 1.0, dtype=dtype, **kw)
+
+
+def _arg_dtype(dtype):
+    # What the in-place function needs to hear: only bfloat16 must be said.
+    return "bfloat16" if str(dtype).lower() in ("bfloat16", "bf16") else None
 
 
 def scheme_(out, scheme, *, layout="torch", gain=None, nonlinearity=None, a=None, mode=None,
@@ -216,8 +242,7 @@ def scheme_(out, scheme, *, layout="torch", gain=None, nonlinearity=None, a=None
 
 def scheme(shape, scheme, *, dtype="float32", **kw):
     """A new array of `shape` initialized by `scheme` (see scheme_)."""
-    d, _ = _new_dtype(dtype)
-    return scheme_(_np.empty(shape, dtype=d), scheme, dtype=dtype, **kw)
+    return scheme_(_new(shape, dtype), scheme, dtype=_arg_dtype(dtype), **kw)
 
 
 def _scheme_pair(name):

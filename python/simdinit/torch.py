@@ -28,6 +28,7 @@ torch.nn.init), done without recording a graph.
 """
 import fnmatch
 import math
+import threading
 import warnings
 
 import torch as _torch
@@ -57,19 +58,41 @@ def _dtype_code(t):
 def _seed_stream(seed, stream, generator):
     if seed is not None:
         return _core.u64(seed, "seed"), 0 if stream is None else _core.u64(stream, "stream")
-    # Two 63-bit words from the generator, as torch.nn.init would consume it.
-    draw = _torch.empty(2, dtype=_torch.int64).random_(generator=generator).tolist()
+    # Two 63-bit words from the generator (torch's default one when None), so
+    # the generator's state moves on as after a torch.nn.init call.
+    buf = getattr(_tls, "draw", None)
+    if buf is None:
+        buf = _tls.draw = _torch.empty(2, dtype=_torch.int64)
+    draw = buf.random_(generator=generator).tolist()
     return draw[0], draw[1] if stream is None else _core.u64(stream, "stream")
 
 
+_tls = threading.local()
+
+
 def _bump_version(t):
-    # An O(1) in-place operation on an alias that shares t's version counter:
-    # autograd then sees t as modified in place, as after torch.nn.init.
-    t.detach().unsqueeze_(0)
+    # An O(1) in-place operation (metadata only) on an alias that shares t's
+    # version counter: autograd then sees t as modified in place, as after
+    # torch.nn.init. t itself is not touched.
+    if t.dim() <= 2:
+        t.detach().t_()
+    else:
+        t.detach().unsqueeze_(0)
 
 
 def _write(tensor, placement_args, spec, seed, stream, generator, threads, layout="torch"):
     """Fill `tensor` from spec ("dist", Dist) or ("scheme", Scheme)."""
+    if (seed is not None and spec[0] == "dist" and placement_args == _WHOLE and
+            type(tensor) in _PLAIN and tensor.is_cpu and tensor.is_contiguous() and
+            not tensor.is_inference()):
+        # The common case in few steps: one library call, which validates
+        # everything and writes nothing on error.
+        code = _CODES.get(tensor.dtype)
+        if code is not None:
+            _core.fill_whole(tensor.data_ptr(), code, tensor.numel(), spec[1], seed,
+                             0 if stream is None else stream, threads)
+            _bump_version(tensor)
+            return tensor
     if not isinstance(tensor, _torch.Tensor):
         raise SimdinitTypeError(_lib.ERR_BAD_PARAM, "expected a torch.Tensor, got %s"
                                 % type(tensor).__name__)
@@ -96,6 +119,10 @@ def _write(tensor, placement_args, spec, seed, stream, generator, threads, layou
         with _torch.no_grad():
             tensor.copy_(tmp)
     return tensor
+
+
+_WHOLE = (None, None, None)
+_PLAIN = (_torch.Tensor, _torch.nn.Parameter)
 
 
 def _is_inference(t):
