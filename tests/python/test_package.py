@@ -55,6 +55,28 @@ def test_library_from_environment_is_used(tmp_path):
     assert r.stdout.strip() == simdinit.library_path
 
 
+def test_meson_install_with_python_option():
+    """`meson install -Dpython=enabled` (tests/python/run.sh installs into a scratch
+    prefix): the package imports from there and loads the library it installed,
+    found through the recorded libdir, with no SIMDINIT_LIBRARY."""
+    prefix = os.environ.get("SIMDINIT_MESON_PREFIX")
+    if not prefix:
+        pytest.skip("set SIMDINIT_MESON_PREFIX (tests/python/run.sh does)")
+    pkgs = [root for root, dirs, files in os.walk(prefix)
+            if os.path.basename(root) == "simdinit" and "__init__.py" in files]
+    assert len(pkgs) == 1, pkgs
+    env = {"PYTHONPATH": os.path.dirname(pkgs[0]), "SIMDINIT_LIBRARY": ""}
+    r = subprocess.run(["/usr/bin/python3", "-c",
+                        "import simdinit, simdinit.numpy as n; print(simdinit.library_path); "
+                        "print(n.normal((5,), seed=3).tobytes().hex())"],
+                       capture_output=True, text=True, env=dict(os.environ, **env), cwd="/")
+    assert r.returncode == 0, r.stderr
+    path, values = r.stdout.split()
+    assert os.path.realpath(path).startswith(os.path.realpath(prefix))
+    import simdinit.numpy as snp
+    assert values == snp.normal((5,), seed=3).tobytes().hex()
+
+
 def test_version_mismatch_is_reported():
     import warnings
     with warnings.catch_warnings(record=True) as w:
