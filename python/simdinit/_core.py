@@ -261,7 +261,7 @@ def fill(ptr, dtype, placement, dist, seed, stream, threads):
     dref = ctypes.byref(dist)
     if placement.kind != "block" or len(placement.glob) <= 1:
         off = placement.offset
-        if placement.kind == "block":
+        if placement.kind == "block" and placement.offsets:
             off = placement.offsets[0]
         check(L.simdinit_fill_mt(ptr, dtype, n, off, seed, stream, dref, threads))
         return

@@ -88,8 +88,9 @@ def _write(tensor, placement_args, spec, seed, stream, generator, threads, layou
         # The common case in few steps: one library call, which validates
         # everything and writes nothing on error.
         code = _CODES.get(tensor.dtype)
-        if code is not None:
-            _core.fill_whole(tensor.data_ptr(), code, tensor.numel(), spec[1], seed,
+        n = tensor.numel()
+        if code is not None and n:
+            _core.fill_whole(tensor.data_ptr(), code, n, spec[1], seed,
                              0 if stream is None else stream, threads)
             _bump_version(tensor)
             return tensor
@@ -109,7 +110,7 @@ def _write(tensor, placement_args, spec, seed, stream, generator, threads, layou
     seed, stream = _seed_stream(seed, stream, generator)
     if tensor.numel() == 0:
         return tensor
-    direct = tensor.device.type == "cpu" and tensor.is_contiguous()
+    direct = tensor.is_cpu and tensor.is_contiguous()
     if direct:
         _core.fill(tensor.data_ptr(), code, placement, dist, seed, stream, threads)
         _bump_version(tensor)

@@ -359,3 +359,24 @@ def test_binding_overhead_smoke():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sinit.normal_(torch.empty(2, 2), seed=1)
+
+
+def test_init_module_tied_meta_and_scalar_edge_cases():
+    class Tied(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = torch.nn.Embedding(20, 8)
+            self.head = torch.nn.Linear(8, 20, bias=False)
+            self.head.weight = self.emb.weight
+
+    m = sinit.init_module(Tied(), seed=2)
+    # initialized once, under its first name, with the Embedding's N(0, 1)
+    ref = snp.normal((20, 8), seed=2, stream=simdinit.stream_from_name("emb.weight"))
+    assert np.array_equal(m.head.weight.detach().numpy(), ref)
+    meta = torch.nn.Linear(4, 4, device="meta")
+    assert sinit.init_module(meta, seed=1) is meta
+    s = torch.empty(())
+    assert torch.equal(sinit.normal_(s, seed=4, global_shape=(), offsets=()),
+                       sinit.normal_(torch.empty(()), seed=4))
+    with pytest.raises(simdinit.SimdinitError):
+        sinit.uniform_(torch.empty(0), 2.0, 1.0, seed=1)
