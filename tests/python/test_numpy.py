@@ -208,3 +208,22 @@ def test_gil_released_two_threads_fill_at_once():
     # The two fills overlap in time (with the GIL held during a fill they could
     # not); a loaded machine may delay one thread's start, hence a few tries.
     assert any(attempt() for _ in range(5))
+
+
+def _child_fill(q):
+    q.put(snp.normal((200000,), seed=6, threads=2).tobytes())
+
+
+def test_forked_child_fills_with_threads():
+    # multiprocessing's "fork" start (the default on Linux, data-loader workers):
+    # the library's worker pool, started by the parent, must work in the child.
+    import multiprocessing as mp
+    want = snp.normal((200000,), seed=6, threads=2)
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child_fill, args=(q,))
+    p.start()
+    got = q.get(timeout=60)
+    p.join(60)
+    assert p.exitcode == 0
+    assert got == want.tobytes()
