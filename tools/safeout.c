@@ -227,6 +227,46 @@ static char *final_path(const char *target, char *err, size_t errsize)
     return r;
 }
 
+/* Creates and registers the temporary file (so->fd) or folder beside so->target,
+ * with no window between creating and registering it. */
+static int make_temp(safeout *so, const char *target, char *err, size_t errsize)
+{
+    install_handlers();
+    char *t = temp_template(so->target, err, errsize);
+    if (t == NULL) {
+        safeout_abort(so);
+        return -1;
+    }
+    sigset_t old;
+    block_signals(&old);
+    bool made;
+    if (so->is_dir)
+        made = mkdtemp(t) != NULL;
+    else
+        made = (so->fd = mkostemp(t, O_CLOEXEC)) >= 0;
+    int e = errno;
+    if (made)
+        so->slot = reg_add(t, so->is_dir);
+    restore_signals(&old);
+    if (!made) {
+        free(t);
+        safeout_abort(so);
+        return fail(err, errsize, "cannot create a %s beside '%s': %s",
+                    so->is_dir ? "folder" : "file", target, strerror(e));
+    }
+    if (so->slot < 0) {
+        if (so->is_dir)
+            rmdir(t);
+        else
+            unlink(t);
+        free(t);
+        safeout_abort(so);
+        return fail(err, errsize, "too many temporary files");
+    }
+    so->tmp = t;
+    return 0;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Files                                                                   */
 /* ---------------------------------------------------------------------- */
@@ -263,32 +303,7 @@ int safeout_open_file(safeout *so, const char *target, bool replace, char *err, 
     } else {
         so->mode = default_mode(0666);
     }
-    install_handlers();
-    char *t = temp_template(so->target, err, errsize);
-    if (t == NULL) {
-        safeout_abort(so);
-        return -1;
-    }
-    sigset_t old;
-    block_signals(&old); /* no window between creating and registering */
-    so->fd = mkostemp(t, O_CLOEXEC);
-    int e = errno;
-    if (so->fd >= 0)
-        so->slot = reg_add(t, false);
-    restore_signals(&old);
-    if (so->fd < 0) {
-        free(t);
-        safeout_abort(so);
-        return fail(err, errsize, "cannot create a file beside '%s': %s", target, strerror(e));
-    }
-    if (so->slot < 0) {
-        unlink(t);
-        free(t);
-        safeout_abort(so);
-        return fail(err, errsize, "too many temporary files");
-    }
-    so->tmp = t;
-    return 0;
+    return make_temp(so, target, err, errsize);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -364,32 +379,7 @@ int safeout_open_dir(safeout *so, const char *target, bool replace, char *err, s
     } else {
         so->mode = default_mode(0777);
     }
-    install_handlers();
-    char *t = temp_template(so->target, err, errsize);
-    if (t == NULL) {
-        safeout_abort(so);
-        return -1;
-    }
-    sigset_t old;
-    block_signals(&old);
-    char *made = mkdtemp(t);
-    int e = errno;
-    if (made)
-        so->slot = reg_add(t, true);
-    restore_signals(&old);
-    if (made == NULL) {
-        free(t);
-        safeout_abort(so);
-        return fail(err, errsize, "cannot create a folder beside '%s': %s", target, strerror(e));
-    }
-    if (so->slot < 0) {
-        rmdir(t);
-        free(t);
-        safeout_abort(so);
-        return fail(err, errsize, "too many temporary files");
-    }
-    so->tmp = t;
-    return 0;
+    return make_temp(so, target, err, errsize);
 }
 
 int safeout_dir_file(safeout *so, const char *name, char *err, size_t errsize)
