@@ -142,11 +142,13 @@ def reset_loop(model):
 def modules(reps, skip_llama):
     print("\ninit_module, median of %d:" % reps)
     print("%-28s %10s %10s %8s" % ("model / init", "torch s", "simdinit s", "ratio"))
-    models = [("GPT-2 small f32", gpt2_small())]
+    models = [("GPT-2 small f32", gpt2_small)]
     if not skip_llama:
-        models.append(("LLaMA-3.2-1B bf16", llama_1b(torch.bfloat16)))
-    for label, m in models:
+        models.append(("LLaMA-3.2-1B bf16", lambda: llama_1b(torch.bfloat16)))
+    for label, make in models:
+        m = make()
         nparam = sum(p.numel() for p in m.parameters())
+
         def rule(name, p, mod):
             return "ones" if isinstance(mod, RMSNorm) else None
 
@@ -160,7 +162,6 @@ def modules(reps, skip_llama):
         tb = med(lambda: sinit.init_module(m, seed=1, preset="hf"), r)
         print("%-28s %10.3f %10.3f %7.1fx   (Hugging Face _init_weights convention)"
               % (label, ta, tb, ta / tb))
-        del m
 
 
 def overhead(n_calls):

@@ -6,7 +6,7 @@ import ctypes
 from concurrent.futures import ThreadPoolExecutor
 
 from . import _lib
-from ._lib import Dist, Scheme, SimdinitError, check
+from ._lib import Dist, SimdinitError, check
 
 _u64 = ctypes.c_uint64
 
@@ -80,6 +80,33 @@ def dist_trunc_normal(mean, std, a, b):
 
 def dist_constant(value):
     return Dist(3, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, _float(value, "value"))
+
+
+def dist_from_dict(dist):
+    if not isinstance(dist, dict) or "kind" not in dist:
+        raise _lib.SimdinitTypeError(_lib.ERR_BAD_PARAM,
+                                     "a distribution is a dict with a 'kind' key")
+    kind = dist["kind"]
+    rest = {k: v for k, v in dist.items() if k != "kind"}
+    makers = {"uniform": (dist_uniform, ("low", "high"), (0.0, 1.0)),
+              "normal": (dist_normal, ("mean", "std"), (0.0, 1.0)),
+              "trunc_normal": (dist_trunc_normal, ("mean", "std", "a", "b"),
+                               (0.0, 1.0, -2.0, 2.0)),
+              "constant": (dist_constant, ("value",), (None,))}
+    if kind not in makers:
+        raise SimdinitError(_lib.ERR_BAD_ENUM, "unknown distribution kind %r (expected one of: %s)"
+                            % (kind, ", ".join(makers)))
+    fn, names, defaults = makers[kind]
+    unknown = set(rest) - set(names)
+    if unknown:
+        raise SimdinitError(_lib.ERR_BAD_PARAM, "%s takes %s, not %s"
+                            % (kind, ", ".join(names), ", ".join(sorted(unknown))))
+    args = []
+    for n, dft in zip(names, defaults):
+        if n not in rest and dft is None:
+            raise SimdinitError(_lib.ERR_BAD_PARAM, "%s needs %s" % (kind, n))
+        args.append(rest.get(n, dft))
+    return fn(*args)
 
 
 def make_scheme(kind, gain=None, nonlinearity=None, a=None, mode=None, scale=None,

@@ -117,7 +117,8 @@ def _load():
 
 lib, library_path = _load()
 
-_u64, _i, _d, _sz, _vp = ctypes.c_uint64, ctypes.c_int, ctypes.c_double, ctypes.c_size_t, ctypes.c_void_p
+_u64, _i, _d = ctypes.c_uint64, ctypes.c_int, ctypes.c_double
+_sz, _vp = ctypes.c_size_t, ctypes.c_void_p
 _P = ctypes.POINTER
 _PROTOS = {
     "simdinit_strerror": (ctypes.c_char_p, [_i]),

@@ -112,39 +112,13 @@ def fill_(out, dist, *, dtype=None, seed=0, stream=0, offset=None, offsets=None,
     """Fill `out` from a distribution given as a dict: {"kind": "uniform", "low": ..,
     "high": ..}, {"kind": "normal", "mean": .., "std": ..}, {"kind": "trunc_normal",
     "mean": .., "std": .., "a": .., "b": ..} or {"kind": "constant", "value": ..}."""
-    return _fill_array(out, ("dist", dist_from_dict(dist)), dtype, seed, stream, offset, offsets,
-                       global_shape, threads, "torch")
+    return _fill_array(out, ("dist", _core.dist_from_dict(dist)), dtype, seed, stream, offset,
+                       offsets, global_shape, threads, "torch")
 
 
 def fill(shape, dist, *, dtype="float32", **kw):
     """A new array of `shape` and `dtype` from a distribution dict (see fill_)."""
     return fill_(_new(shape, dtype), dist, dtype=_arg_dtype(dtype), **kw)
-
-
-def dist_from_dict(dist):
-    if not isinstance(dist, dict) or "kind" not in dist:
-        raise SimdinitTypeError(_lib.ERR_BAD_PARAM, "a distribution is a dict with a 'kind' key")
-    kind = dist["kind"]
-    rest = {k: v for k, v in dist.items() if k != "kind"}
-    makers = {"uniform": (_core.dist_uniform, ("low", "high"), (0.0, 1.0)),
-              "normal": (_core.dist_normal, ("mean", "std"), (0.0, 1.0)),
-              "trunc_normal": (_core.dist_trunc_normal, ("mean", "std", "a", "b"),
-                               (0.0, 1.0, -2.0, 2.0)),
-              "constant": (_core.dist_constant, ("value",), (None,))}
-    if kind not in makers:
-        raise SimdinitError(_lib.ERR_BAD_ENUM, "unknown distribution kind %r (expected one of: %s)"
-                            % (kind, ", ".join(makers)))
-    fn, names, defaults = makers[kind]
-    unknown = set(rest) - set(names)
-    if unknown:
-        raise SimdinitError(_lib.ERR_BAD_PARAM, "%s takes %s, not %s"
-                            % (kind, ", ".join(names), ", ".join(sorted(unknown))))
-    args = []
-    for n, dft in zip(names, defaults):
-        if n not in rest and dft is None:
-            raise SimdinitError(_lib.ERR_BAD_PARAM, "%s needs %s" % (kind, n))
-        args.append(rest.get(n, dft))
-    return fn(*args)
 
 
 def uniform_(out, low=0.0, high=1.0, *, dtype=None, seed=0, stream=0, offset=None,

@@ -457,9 +457,8 @@ def _spec_from_user(rule_value, what):
             layout = d.pop("layout", "torch")
             return ("scheme", _core.make_scheme(kind, **d), layout)
         if "dist" in d:
-            from .numpy import dist_from_dict  # numpy-free: it only builds the struct
             d["kind"] = d.pop("dist")
-            return ("dist", dist_from_dict(d))
+            return ("dist", _core.dist_from_dict(d))
     raise SimdinitTypeError(_lib.ERR_BAD_PARAM, "%s: an init rule value is a name, a dict or "
                             "'skip', got %r" % (what, rule_value))
 

@@ -102,7 +102,8 @@ def test_calculate_gain_equals_torch():
         assert sinit.calculate_gain(nl) == torch.nn.init.calculate_gain(nl), nl
         assert type(sinit.calculate_gain(nl)) is type(torch.nn.init.calculate_gain(nl)), nl
     for p in (0, 0.2, 3, 1e-3):
-        assert sinit.calculate_gain("leaky_relu", p) == torch.nn.init.calculate_gain("leaky_relu", p)
+        assert (sinit.calculate_gain("leaky_relu", p) ==
+                torch.nn.init.calculate_gain("leaky_relu", p))
 
 
 BAD = [
