@@ -500,9 +500,10 @@ int model_from_config(const char *text, size_t len, const char *label, model_des
     const json_value *c = &m->config.root;
     char b[64];
     if (c->type != JSON_OBJECT) {
+        fail(err, errsize, "%s: a config is a JSON object (got %s)", label,
+             json_type_name(c->type));
         model_free(m);
-        return fail(err, errsize, "%s: a config is a JSON object (got %s)", label,
-                    json_type_name(c->type));
+        return -1;
     }
     const json_value *mt = json_get(c, "model_type");
     if (mt == NULL) {
@@ -515,9 +516,10 @@ int model_from_config(const char *text, size_t len, const char *label, model_des
         if (mt->type == JSON_STRING && strcmp(mt->str, types[i]) == 0)
             type = i;
     if (type < 0) {
+        fail(err, errsize, "%s: 'model_type' %s is not supported (expected gpt2, llama, "
+             "mistral or qwen2)", label, shown(mt, b, sizeof b));
         model_free(m);
-        return fail(err, errsize, "%s: 'model_type' %s is not supported (expected gpt2, llama, "
-                    "mistral or qwen2)", label, shown(mt, b, sizeof b));
+        return -1;
     }
     snprintf(m->model_type, sizeof m->model_type, "%s", types[type]);
     snprintf(m->name, sizeof m->name, "%s", label);

@@ -597,7 +597,9 @@ def test_bad_configs():
              ("duplicate key", '{"model_type": "llama", "model_type": "gpt2"}', "duplicate"),
              ("comment", '{"model_type": "llama" /* x */}', "line 1"),
              ("leading zero", '{"vocab_size": 012}', "leading zero"),
-             ("lone surrogate", '{"model_type": "\\ud800"}', "surrogate")]
+             ("lone surrogate", '{"model_type": "\\ud800"}', "surrogate"),
+             ("not an object", '[1, 2]', "object (got array)"),
+             ("empty", '', "end of the text")]
     for what, text, key in texts:
         path = os.path.join(TMP, "bad.json")
         with open(path, "w") as f:
