@@ -358,7 +358,15 @@ int safeout_open_dir(safeout *so, const char *target, bool replace, char *err, s
 {
     init(so);
     so->is_dir = true;
-    if ((so->target = final_path(target, err, errsize)) == NULL)
+    /* "models/gpt2/" names the folder "models/gpt2". */
+    char *bare = strdup(target);
+    if (bare == NULL)
+        return fail(err, errsize, "out of memory");
+    for (size_t n = strlen(bare); n > 1 && bare[n - 1] == '/'; n--)
+        bare[n - 1] = '\0';
+    so->target = final_path(bare, err, errsize);
+    free(bare);
+    if (so->target == NULL)
         return -1;
     struct stat st;
     if (stat(so->target, &st) == 0) {

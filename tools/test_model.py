@@ -437,6 +437,10 @@ def test_list_and_presets():
     files = [l.split()[1] for l in dry.splitlines() if l.startswith("file ")]
     check(files == ["model-%05d-of-00004.safetensors" % i for i in range(1, 5)],
           "llama-3-8b shards %r" % files)
+    # ... and llama-3-70b in 30, as the published checkpoints.
+    _, dry, _ = run("model", "--preset", "llama-3-70b", "--dry-run")
+    check(len([l for l in dry.splitlines() if l.startswith("file ")]) == 30,
+          "llama-3-70b has 30 shards")
 
 
 def test_gpt2():
@@ -648,6 +652,11 @@ def test_targets_and_failures():
     rc, _, err = run("model", "--config", cfgp, "--out", newt, "--dtype", "f32", preexec_fn=limit)
     check(rc == 1 and not os.path.exists(newt) and leftovers(TMP) == [],
           "write error: nothing at a new target")
+    # "DIR/" names the folder DIR.
+    slash = os.path.join(TMP, "slash")
+    rc, _, err = run("model", "--config", cfgp, "--out", slash + "/")
+    check(rc == 0 and os.path.isfile(os.path.join(slash, "model.safetensors")),
+          "--out DIR/: %r" % err)
     # --force replaces a model folder, but not a folder holding other things.
     rc, _, err = run("model", "--config", cfgp, "--out", out, "--seed", "2", "--force")
     _, t2, _ = read_folder(out)
