@@ -9,6 +9,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,14 +91,14 @@ static void fork_and_check(const char *what, int nested)
               WEXITSTATUS(st));
 }
 
-static volatile int g_stop;
+static atomic_int g_stop;
 
 static void *busy_filler(void *arg)
 {
     (void)arg;
     static float buf[N];
     simdinit_dist d = simdinit_dist_uniform(-1, 1);
-    while (!g_stop)
+    while (!atomic_load(&g_stop))
         simdinit_fill_mt(buf, SIMDINIT_F32, N, 0, 3, 4, &d, 2);
     return NULL;
 }
@@ -131,7 +132,7 @@ int main(void)
             nanosleep(&(struct timespec){0, 2000000}, NULL);
             fork_and_check("fork during another thread's threaded fill", 0);
         }
-        g_stop = 1;
+        atomic_store(&g_stop, 1);
         pthread_join(th, NULL);
     } else {
         check(0, "pthread_create");
