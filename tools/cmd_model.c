@@ -636,8 +636,9 @@ typedef struct writer {
     atomic_size_t next;
     atomic_uint_fast64_t done_bytes;
     atomic_int stop;
-    atomic_int running;
+    int running;       /* workers not yet finished, under lock; `finished` signals 0 */
     pthread_mutex_t lock;
+    pthread_cond_t finished;
     int err_code;      /* errno of the first failure, or -1 for a library status */
     simdinit_status err_status;
     const char *err_file;
@@ -653,6 +654,14 @@ static void record_error(writer *w, int code, simdinit_status st, const char *fi
     }
     pthread_mutex_unlock(&w->lock);
     atomic_store(&w->stop, 1);
+}
+
+static void worker_done(writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    if (--w->running == 0)
+        pthread_cond_signal(&w->finished);
+    pthread_mutex_unlock(&w->lock);
 }
 
 static int pwrite_all(int fd, const void *data, size_t n, uint64_t off)
@@ -680,7 +689,7 @@ static void *worker_main(void *arg)
     void *b = NULL;
     if (posix_memalign(&b, 4096, MODEL_CHUNK) != 0) {
         record_error(w, ENOMEM, SIMDINIT_OK, NULL);
-        atomic_fetch_sub(&w->running, 1);
+        worker_done(w);
         return NULL;
     }
     const model_desc *m = w->p->m;
@@ -708,7 +717,7 @@ static void *worker_main(void *arg)
         atomic_fetch_add(&w->done_bytes, (uint64_t)(c->n * es));
     }
     free(b);
-    atomic_fetch_sub(&w->running, 1);
+    worker_done(w);
     return NULL;
 }
 
@@ -1245,6 +1254,7 @@ int cmd_model(int argc, char **argv)
     w.p = &p;
     w.seed = a.seed;
     pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.finished, NULL);
     if (build_chunks(&w, &p) != 0) {
         rc = cli_fail(CLI_EXIT_RUNTIME, "out of memory");
         goto out;
@@ -1252,7 +1262,7 @@ int cmd_model(int argc, char **argv)
     atomic_init(&w.next, 0);
     atomic_init(&w.done_bytes, 0);
     atomic_init(&w.stop, 0);
-    atomic_init(&w.running, threads);
+    w.running = threads;
     tids = calloc((size_t)threads, sizeof *tids);
     if (tids == NULL) {
         rc = cli_fail(CLI_EXIT_RUNTIME, "out of memory");
@@ -1260,7 +1270,9 @@ int cmd_model(int argc, char **argv)
     }
     for (; started < threads; started++) {
         if (pthread_create(&tids[started], NULL, worker_main, &w) != 0) {
-            atomic_fetch_sub(&w.running, threads - started);
+            pthread_mutex_lock(&w.lock);
+            w.running -= threads - started;
+            pthread_mutex_unlock(&w.lock);
             if (started == 0) {
                 rc = cli_fail(CLI_EXIT_RUNTIME, "cannot start a thread");
                 goto out;
@@ -1270,16 +1282,24 @@ int cmd_model(int argc, char **argv)
     }
     bool show = a.progress || (!a.quiet && isatty(STDERR_FILENO));
     bool tty = isatty(STDERR_FILENO);
-    double last = cli_now();
-    while (atomic_load(&w.running) > 0) {
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        double now = cli_now();
-        if (show && now - last >= (tty ? 0.25 : 1.0)) {
+    pthread_mutex_lock(&w.lock);
+    while (w.running > 0) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        long step = tty ? 250000000L : 1000000000L;
+        until.tv_nsec += step;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec += until.tv_nsec / 1000000000L;
+            until.tv_nsec %= 1000000000L;
+        }
+        pthread_cond_timedwait(&w.finished, &w.lock, &until);
+        if (show && w.running > 0) {
+            pthread_mutex_unlock(&w.lock);
             show_progress(t0, atomic_load(&w.done_bytes), p.data_bytes, tty, false);
-            last = now;
+            pthread_mutex_lock(&w.lock);
         }
     }
+    pthread_mutex_unlock(&w.lock);
     for (int i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
     started = 0;
@@ -1344,8 +1364,10 @@ out:
                 close(p.f[k].fd);
         safeout_abort(&so);
     }
-    if (w.p)
+    if (w.p) {
+        pthread_cond_destroy(&w.finished);
         pthread_mutex_destroy(&w.lock);
+    }
     plan_free(&p);
     model_free(&m);
     return rc;

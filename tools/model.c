@@ -696,12 +696,19 @@ int model_from_tensor_list(const char *text, size_t len, const char *label, mode
             fail(err, es, "%s: 'metadata' must be an object of strings", label);
             goto out;
         }
-        for (size_t i = 0; i < md->n; i++)
-            if (md->items[i].type != JSON_STRING || strcmp(md->keys[i].str, "__metadata__") == 0) {
-                fail(err, es, "%s: 'metadata' member '%.60s' must be a string", label,
-                     md->keys[i].str);
+        for (size_t i = 0; i < md->n; i++) {
+            const char *k = md->keys[i].str;
+            if (strcmp(k, "format") == 0 || strncmp(k, "simdinit.", 9) == 0 ||
+                strlen(k) != md->keys[i].n) {
+                fail(err, es, "%s: 'metadata' key '%.60s' is reserved (format, simdinit.*)",
+                     label, k);
                 goto out;
             }
+            if (md->items[i].type != JSON_STRING) {
+                fail(err, es, "%s: 'metadata' member '%.60s' must be a string", label, k);
+                goto out;
+            }
+        }
         m->metadata = md;
     }
     const json_value *list = json_get(root, "tensors");

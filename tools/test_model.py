@@ -614,7 +614,9 @@ def test_bad_configs():
              ({"tensors": [{"name": "a", "shape": [2], "init": {"dist": "normal", "sd": 1}}]}, "sd"),
              ({"tensors": [{"name": "a", "shape": [2.5]}]}, "shape"),
              ({"tensors": [{"name": "a", "shape": [2], "dtype": "int8"}]}, "dtype"),
-             ({"tensors": []}, "tensors")]
+             ({"tensors": []}, "tensors"),
+             ({"metadata": {"format": "np"}, "tensors": [{"name": "a", "shape": [2]}]}, "reserved"),
+             ({"metadata": {"k": 1}, "tensors": [{"name": "a", "shape": [2]}]}, "string")]
     for lst, key in lists:
         path = write_config("badlist.json", lst)
         expect_usage_error("bad tensor list (%s)" % key, ["model", "--tensors", path, "--out", out],
