@@ -549,7 +549,8 @@ static int plan_gguf(plan *p, const model_args *a, const char *init_desc, char *
         /* llama_ftype: ALL_F32 0, MOSTLY_F16 1, MOSTLY_BF16 32 (no value for f64). */
         simdinit_dtype d = m->t[f->idx[0]].dtype;
         if (d != SIMDINIT_F64)
-            kv_u32(&kv, &nkv, "general.file_type", d == SIMDINIT_F32 ? 0 : d == SIMDINIT_F16 ? 1 : 32);
+            kv_u32(&kv, &nkv, "general.file_type",
+                   d == SIMDINIT_F32 ? 0 : d == SIMDINIT_F16 ? 1 : 32);
     }
     kv_u32(&kv, &nkv, "general.alignment", GGUF_ALIGN);
     kv_u32(&kv, &nkv, AKEY("vocab_size"), m->vocab);
@@ -783,7 +784,8 @@ static bool write_index(FILE *f, const plan *p)
                          "  \"weight_map\": {", p->data_bytes) > 0;
     for (size_t i = 0; ok && i < n; i++) {
         const model_tensor *t = &p->m->t[order[i]];
-        ok = fprintf(f, "%s\n    ", i ? "," : "") > 0 && json_write_string(f, t->name, strlen(t->name)) &&
+        ok = fprintf(f, "%s\n    ", i ? "," : "") > 0 &&
+             json_write_string(f, t->name, strlen(t->name)) &&
              fprintf(f, ": \"%s\"", p->f[p->file[order[i]]].name) > 0;
     }
     ok = ok && fprintf(f, "\n  }\n}\n") > 0;

@@ -540,7 +540,8 @@ bool json_parse(const char *text, size_t len, json_doc *doc, char *err, size_t e
         skip_ws(&p);
         if (p.pos != p.len) {
             char what[32];
-            ok = fail_at(&p, p.pos, "unexpected %s after the value", describe(&p, what, sizeof what));
+            ok = fail_at(&p, p.pos, "unexpected %s after the value",
+                         describe(&p, what, sizeof what));
         }
     }
     free(p.stack);

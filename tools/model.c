@@ -831,7 +831,8 @@ int model_resolve_init(model_desc *m, simdinit_dtype dtype, const model_init *in
             t->dist = simdinit_dist_uniform(-1e-3, 1e-3);
         } else if (init->kind == INIT_DIST && matrix) {
             t->dist = init->dist;
-        } else if ((init->kind == INIT_SCHEME && matrix) || (t->role == ROLE_GIVEN && t->given_scheme)) {
+        } else if ((init->kind == INIT_SCHEME && matrix) ||
+                   (t->role == ROLE_GIVEN && t->given_scheme)) {
             const simdinit_scheme *s = init->kind == INIT_SCHEME && matrix ? &init->scheme
                                                                            : &t->scheme;
             simdinit_status st = simdinit_scheme_dist(s, t->shape, t->ndim, t->layout, &t->dist);

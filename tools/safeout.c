@@ -330,7 +330,8 @@ static int check_model_folder(const char *dir, char *err, size_t errsize)
         struct stat st;
         bool regular = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
                        S_ISREG(st.st_mode);
-        if (!regular || !(has_suffix(e->d_name, ".safetensors") || has_suffix(e->d_name, ".json"))) {
+        bool ours = has_suffix(e->d_name, ".safetensors") || has_suffix(e->d_name, ".json");
+        if (!regular || !ours) {
             rc = fail(err, errsize, "refusing to replace the folder '%s': it holds '%s', which "
                       "is not a *.safetensors or *.json file", dir, e->d_name);
             break;

@@ -173,7 +173,7 @@ int main(int argc, char **argv)
     }
     const command *c = find_command(name);
     if (c == NULL)
-        return cli_fail(CLI_EXIT_USAGE, "unknown command '%s' (expected info, fill, model, demo, bench; "
-                                        "try 'simdinit --help')", name);
+        return cli_fail(CLI_EXIT_USAGE, "unknown command '%s' (expected info, fill, model, demo, "
+                                        "bench; try 'simdinit --help')", name);
     return c->run(argc - 2, argv + 2);
 }

@@ -323,9 +323,10 @@ def check_values(what, name, tensor, init, seed):
         ok &= check(np.all(vals == p), "%s: %s is all %g" % (what, name, p))
     elif numel >= 4096:
         if kind == "normal":
-            m, s = p * 0, p
+            s = p
             tol = 6 * s / math.sqrt(numel)
-            ok &= check(abs(vals.mean()) < tol and abs(vals.std() / s - 1) < 0.05 + 6 / math.sqrt(numel),
+            ok &= check(abs(vals.mean()) < tol and
+                        abs(vals.std() / s - 1) < 0.05 + 6 / math.sqrt(numel),
                         "%s: %s stats %g %g vs normal(0, %g)" % (what, name, vals.mean(),
                                                                  vals.std(), s))
         else:
@@ -568,7 +569,8 @@ def test_tensor_list():
            ("emb", (100, 8), "BF16", ("normal", 0.5)), ("empty", (0, 4), "BF16", ("normal", 0.02))]
     for name, shape, dt, init in exp:
         t = tensors.get(name)
-        if check(t is not None and t[0] == dt and t[1] == shape, "tensor list: %s %r" % (name, t and t[:2])):
+        if check(t is not None and t[0] == dt and t[1] == shape,
+                 "tensor list: %s %r" % (name, t and t[:2])):
             check_values("tensor list", name, t, init, 5)
 
 
@@ -611,7 +613,8 @@ def test_bad_configs():
         expect_usage_error("bad JSON (%s)" % what, ["model", "--config", path, "--out", out], key,
                            out)
     lists = [({"tensors": [{"name": "a", "shape": [2]}, {"name": "a", "shape": [3]}]}, "twice"),
-             ({"tensors": [{"name": "a", "shape": [2], "init": {"dist": "normal", "sd": 1}}]}, "sd"),
+             ({"tensors": [{"name": "a", "shape": [2],
+                            "init": {"dist": "normal", "sd": 1}}]}, "sd"),
              ({"tensors": [{"name": "a", "shape": [2.5]}]}, "shape"),
              ({"tensors": [{"name": "a", "shape": [2], "dtype": "int8"}]}, "dtype"),
              ({"tensors": []}, "tensors"),
