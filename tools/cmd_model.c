@@ -255,6 +255,8 @@ typedef struct plan {
     uint64_t *offset;   /* per tensor: absolute byte offset in its file */
     int *file;          /* per tensor: its file, -1 when not written (--only) */
     size_t nsel;
+    uint64_t params;    /* elements of the tensors written */
+    size_t rope_n;      /* GGUF: elements of rope_freqs.weight, 0 when not written */
     uint64_t data_bytes;/* tensor bytes */
     uint64_t file_bytes;/* all files */
 } plan;
@@ -520,6 +522,28 @@ static void gguf_vocab(buf *b, size_t *n, uint64_t vocab)
     kv_bool(b, n, "tokenizer.ggml.add_bos_token", true);
 }
 
+/* llama.cpp's rope_freqs.weight for llama3 rope scaling: per frequency pair, the
+ * factor convert_hf_to_gguf.py computes (in double here, rounded to float). */
+static void rope_factors(const model_desc *m, float *out, size_t n)
+{
+    const double pi = 3.14159265358979323846;
+    const double lo_wave = m->rope_orig_ctx / m->rope_low;
+    const double hi_wave = m->rope_orig_ctx / m->rope_high;
+    for (size_t i = 0; i < n; i++) {
+        double freq = 1.0 / pow(m->rope_theta, (double)(2 * i) / (double)m->head_dim);
+        double wave = 2 * pi / freq, f;
+        if (wave < hi_wave)
+            f = 1;
+        else if (wave > lo_wave)
+            f = m->rope_factor;
+        else {
+            double smooth = (m->rope_orig_ctx / wave - m->rope_low) / (m->rope_high - m->rope_low);
+            f = 1 / ((1 - smooth) / m->rope_factor + smooth);
+        }
+        out[i] = (float)f;
+    }
+}
+
 static int plan_gguf(plan *p, const model_args *a, const char *init_desc, char *err, size_t es)
 {
     const model_desc *m = p->m;
@@ -574,14 +598,22 @@ static int plan_gguf(plan *p, const model_args *a, const char *init_desc, char *
     kv_str(&kv, &nkv, "simdinit.init", init_desc);
     kv_str(&kv, &nkv, "simdinit.stream",
            "fnv1a64 of simdinit.hf_names[i], the Hugging Face name of tensor i");
-    kv_array(&kv, &nkv, "simdinit.hf_names", GGUF_STRING, f->n);
+    /* rope_freqs.weight (not random) goes first, where --only keeps it. */
+    const size_t nrope = m->rope_llama3 && (!a->only || matches_only(a->only, "rope_freqs.weight",
+                                                                   NULL))
+                             ? (size_t)(m->head_dim / 2) : 0;
+    const bool rope = nrope > 0;
+    p->rope_n = nrope;
+    kv_array(&kv, &nkv, "simdinit.hf_names", GGUF_STRING, f->n + rope);
+    if (rope)
+        g_str(&kv, "");
     for (size_t k = 0; k < f->n; k++)
         g_str(&kv, m->t[f->idx[k]].name);
 
     buf *b = &f->header;
     put(b, "GGUF", 4);
     put_u32(b, 3);
-    put_u64(b, f->n);
+    put_u64(b, f->n + rope);
     put_u64(b, nkv);
     put(b, kv.p, kv.n);
     bool kv_oom = kv.oom;
@@ -589,6 +621,14 @@ static int plan_gguf(plan *p, const model_args *a, const char *init_desc, char *
     if (kv_oom)
         goto oom;
     uint64_t off = 0;
+    if (rope) {
+        g_str(b, "rope_freqs.weight");
+        put_u32(b, 1);
+        put_u64(b, nrope);
+        put_u32(b, gguf_type(SIMDINIT_F32));
+        put_u64(b, 0);
+        off = (nrope * 4 + GGUF_ALIGN - 1) / GGUF_ALIGN * GGUF_ALIGN;
+    }
     for (size_t k = 0; k < f->n; k++) {
         const model_tensor *t = &m->t[f->idx[k]];
         g_str(b, t->gguf_name);
@@ -602,9 +642,21 @@ static int plan_gguf(plan *p, const model_args *a, const char *init_desc, char *
     }
     while (b->n % GGUF_ALIGN)
         put(b, "", 1);
+    f->data_start = b->n;
+    if (rope) {
+        /* Its data rides with the header: the first bytes of the data section. */
+        float *fr = malloc(nrope * sizeof *fr);
+        if (fr == NULL)
+            goto oom;
+        rope_factors(m, fr, nrope);
+        for (size_t i = 0; i < nrope; i++)
+            put_f32(b, fr[i]);
+        free(fr);
+        while (b->n % GGUF_ALIGN)
+            put(b, "", 1);
+    }
     if (b->oom)
         goto oom;
-    f->data_start = b->n;
     uint64_t last_end = 0;
     for (size_t k = 0; k < f->n; k++) {
         p->offset[f->idx[k]] += f->data_start;
@@ -612,7 +664,7 @@ static int plan_gguf(plan *p, const model_args *a, const char *init_desc, char *
         if (e > last_end)
             last_end = e;
     }
-    f->size = last_end > f->data_start ? last_end : f->data_start;
+    f->size = last_end > b->n ? last_end : b->n;
     return 0;
 oom:
     snprintf(err, es, "out of memory");
@@ -880,6 +932,9 @@ static int dry_run(const plan *p)
     for (size_t k = 0; k < p->nf; k++)
         printf("file %s %" PRIu64 " bytes, %zu tensors, data at %" PRIu64 "\n", p->f[k].name,
                p->f[k].size, p->f[k].n, p->f[k].data_start);
+    if (p->rope_n)
+        printf("tensor - rope_freqs.weight %zu f32 file=%s offset=%" PRIu64 " computed: llama3 "
+               "rope scaling factors\n", p->rope_n, p->f[0].name, p->f[0].data_start);
     for (size_t i = 0; i < m->nt; i++) {
         const model_tensor *t = &m->t[i];
         if (p->file[i] < 0)
@@ -892,7 +947,7 @@ static int dry_run(const plan *p)
                t->stream, p->f[p->file[i]].name, p->offset[i], dist);
     }
     printf("total %zu tensors, %" PRIu64 " parameters, %" PRIu64 " tensor bytes, %" PRIu64
-           " file bytes, %zu files\n", p->nsel, model_params(m), p->data_bytes, p->file_bytes,
+           " file bytes, %zu files\n", p->nsel, p->params, p->data_bytes, p->file_bytes,
            p->nf);
     return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_RUNTIME;
 }
@@ -1154,6 +1209,7 @@ int cmd_model(int argc, char **argv)
                 goto out;
             }
             p.data_bytes += tb;
+            p.params += m.t[i].numel;
         }
     }
     if (p.nsel == 0) {
@@ -1346,7 +1402,7 @@ int cmd_model(int argc, char **argv)
     double secs = cli_now() - t0;
     printf("%s: %zu tensors, %" PRIu64 " parameters, %" PRIu64 " bytes in %zu file%s, %.3f s, "
            "%.3f GB/s (%s, %s, init %s, seed %" PRIu64 ", %d thread%s)\n",
-           a.out, p.nsel, model_params(&m), p.file_bytes, p.nf, p.nf == 1 ? "" : "s", secs,
+           a.out, p.nsel, p.params, p.file_bytes, p.nf, p.nf == 1 ? "" : "s", secs,
            cli_rate((double)p.file_bytes, secs), gguf ? "gguf" : "safetensors",
            simdinit_dtype_name(dtype), init_desc, a.seed, threads, threads == 1 ? "" : "s");
     if (fflush(stdout) != 0)

@@ -436,6 +436,37 @@ static int read_gpt2(model_desc *m, const json_value *c, const char *label, char
     return 0;
 }
 
+/* Llama 3.1+ rope scaling ("rope_type": "llama3"), for GGUF's rope_freqs.weight. */
+static int read_rope_scaling(model_desc *m, const json_value *c, const char *label, char *err,
+                             size_t es)
+{
+    const json_value *rs = json_get(c, "rope_scaling");
+    char b[64];
+    if (rs == NULL || rs->type == JSON_NULL)
+        return 0;
+    if (rs->type != JSON_OBJECT)
+        return fail(err, es, "%s: 'rope_scaling' must be an object or null (got %s)", label,
+                    shown(rs, b, sizeof b));
+    const json_value *type = json_get(rs, "rope_type");
+    if (type == NULL)
+        type = json_get(rs, "type");
+    if (type == NULL || type->type != JSON_STRING || strcmp(type->str, "llama3") != 0)
+        return 0; /* other scalings change no tensor */
+    char where[160];
+    snprintf(where, sizeof where, "%s: rope_scaling", label);
+    if (get_real(rs, where, "factor", 8.0, true, &m->rope_factor, err, es) ||
+        get_real(rs, where, "low_freq_factor", 1.0, true, &m->rope_low, err, es) ||
+        get_real(rs, where, "high_freq_factor", 4.0, true, &m->rope_high, err, es) ||
+        get_real(rs, where, "original_max_position_embeddings", 8192.0, true, &m->rope_orig_ctx,
+                 err, es))
+        return -1;
+    if (!(m->rope_high > m->rope_low))
+        return fail(err, es, "%s: 'high_freq_factor' must be larger than 'low_freq_factor'",
+                    where);
+    m->rope_llama3 = true;
+    return 0;
+}
+
 static int read_llama(model_desc *m, const json_value *c, const char *label, char *err,
                       size_t es)
 {
@@ -481,7 +512,8 @@ static int read_llama(model_desc *m, const json_value *c, const char *label, cha
                     label, DIM_MAX);
     if (is_llama) {
         if (get_bool(c, label, "attention_bias", false, &attention_bias, err, es) ||
-            get_bool(c, label, "mlp_bias", false, &m->mlp_bias, err, es))
+            get_bool(c, label, "mlp_bias", false, &m->mlp_bias, err, es) ||
+            read_rope_scaling(m, c, label, err, es))
             return -1;
         m->qkv_bias = m->o_bias = attention_bias;
     } else if (is_qwen2) {

@@ -59,6 +59,8 @@ typedef struct model_desc {
     simdinit_dtype dtype;
     const char *dtype_key;     /* "torch_dtype" or "dtype", as the config spells it */
     uint64_t bos, eos;         /* token ids for GGUF (0 when absent) */
+    bool rope_llama3;          /* llama: rope_scaling.rope_type "llama3" */
+    double rope_factor, rope_low, rope_high, rope_orig_ctx;
     json_doc config;           /* the config (for config.json); empty for tensor lists */
     json_doc list;             /* a tensor list's document (its __metadata__) */
     const json_value *metadata;/* tensor list "metadata" object, or NULL */

@@ -543,9 +543,34 @@ def test_llama_family():
             if g in gt:
                 check(gt[g][0] == dtype and gt[g][1] == tuple(shape) and gt[g][2] == st[h][2],
                       "%s gguf: %s holds the values of %s" % (what, g, h))
+    # Llama 3.x rope scaling: rope_freqs.weight as llama.cpp's converter computes it.
+    cfg = dict(LLAMA_TINY, rope_scaling={"factor": 32.0, "high_freq_factor": 4.0,
+                                         "low_freq_factor": 1.0, "rope_type": "llama3",
+                                         "original_max_position_embeddings": 64})
+    gg = os.path.join(TMP, "rope.gguf")
+    rc, _, err = run("model", "--config", write_config("rope.json", cfg), "--format", "gguf",
+                     "--out", gg)
+    kv, gt = read_gguf(gg)
+    hd = cfg["head_dim"]
+    want = []
+    for i in range(0, hd, 2):
+        wave = 2 * math.pi * cfg["rope_theta"] ** (i / hd)
+        lo, hi, f = 64 / 1.0, 64 / 4.0, 32.0
+        if wave < hi:
+            want.append(1.0)
+        elif wave > lo:
+            want.append(f)
+        else:
+            s = (64 / wave - 1.0) / (4.0 - 1.0)
+            want.append(1 / ((1 - s) / f + s))
+    got = to_float(gt["rope_freqs.weight"][2], "F32") if "rope_freqs.weight" in gt else []
+    check(rc == 0 and gt.get("rope_freqs.weight", ("",))[0] == "F32" and len(got) == hd // 2 and
+          np.allclose(got, want, rtol=1e-6) and len(set(want)) > 2 and
+          kv["simdinit.hf_names"][0] == "", "rope_freqs.weight: %r vs %r" % (list(got), want))
     # A preset's gguf header: llama-3.2-1b (tied, head_dim 64) without its data.
     rc, dry, err = run("model", "--preset", "llama-3.2-1b", "--format", "gguf", "--dry-run")
-    check(rc == 0 and " output.weight " not in dry and " token_embd.weight " in dry,
+    check(rc == 0 and " output.weight " not in dry and " token_embd.weight " in dry and
+          "rope_freqs" in dry,
           "llama-3.2-1b gguf: tied output: %r" % err)
 
 
