@@ -554,7 +554,28 @@ int model_from_config(const char *text, size_t len, const char *label, model_des
         return -1;
     }
     snprintf(m->model_type, sizeof m->model_type, "%s", types[type]);
-    snprintf(m->name, sizeof m->name, "%s", label);
+    /* The name (GGUF general.name): the config's _name_or_path, else the folder
+     * holding config.json, else the file's name. */
+    const json_value *nop = json_get(c, "_name_or_path");
+    if (nop && nop->type == JSON_STRING && nop->n > 0 && strlen(nop->str) == nop->n) {
+        snprintf(m->name, sizeof m->name, "%s", nop->str);
+    } else {
+        const char *slash = strrchr(label, '/');
+        const char *base = slash ? slash + 1 : label;
+        int dirlen = 0;
+        const char *dir = NULL;
+        if (slash && strcmp(base, "config.json") == 0) {
+            const char *q = slash;
+            while (q > label && q[-1] != '/')
+                q--;
+            dir = q;
+            dirlen = (int)(slash - q);
+        }
+        if (dir && dirlen > 0 && !(dirlen == 1 && dir[0] == '.'))
+            snprintf(m->name, sizeof m->name, "%.*s", dirlen, dir);
+        else
+            snprintf(m->name, sizeof m->name, "%s", base);
+    }
     m->family = type == 0 ? MODEL_GPT2 : MODEL_LLAMA;
     int rc = m->family == MODEL_GPT2 ? read_gpt2(m, c, label, err, errsize)
                                      : read_llama(m, c, label, err, errsize);

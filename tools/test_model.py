@@ -515,6 +515,7 @@ def test_llama_family():
         arch = "qwen2" if cfg["model_type"] == "qwen2" else "llama"
         heads = cfg["num_attention_heads"]
         want = {"general.architecture": arch, "general.alignment": 32,
+                "general.name": os.path.basename(cfgp),
                 arch + ".vocab_size": cfg["vocab_size"],
                 arch + ".context_length": cfg["max_position_embeddings"],
                 arch + ".embedding_length": cfg["hidden_size"],
