@@ -692,6 +692,7 @@ typedef struct writer {
     int running;       /* workers not yet finished, under lock; `finished` signals 0 */
     pthread_mutex_t lock;
     pthread_cond_t finished;
+    pthread_mutex_t *file_lock; /* one per output file */
     int err_code;      /* errno of the first failure, or -1 for a library status */
     simdinit_status err_status;
     const char *err_file;
@@ -762,7 +763,12 @@ static void *worker_main(void *arg)
         }
         const out_file *f = &w->p->f[w->p->file[c->t]];
         size_t es = simdinit_dtype_size(t->dtype);
+        /* One writer per file at a time: the kernel serializes writes to a file
+         * anyway (the inode lock), and a waiter spinning there burns the CPU
+         * another worker could fill with; here it sleeps. */
+        pthread_mutex_lock(&w->file_lock[w->p->file[c->t]]);
         int e = pwrite_all(f->fd, b, c->n * es, w->p->offset[c->t] + c->first * es);
+        pthread_mutex_unlock(&w->file_lock[w->p->file[c->t]]);
         if (e) {
             record_error(w, e, SIMDINIT_OK, f->name);
             break;
@@ -1313,6 +1319,13 @@ int cmd_model(int argc, char **argv)
     w.seed = a.seed;
     pthread_mutex_init(&w.lock, NULL);
     pthread_cond_init(&w.finished, NULL);
+    w.file_lock = calloc(p.nf, sizeof *w.file_lock);
+    if (w.file_lock == NULL) {
+        rc = cli_fail(CLI_EXIT_RUNTIME, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < p.nf; k++)
+        pthread_mutex_init(&w.file_lock[k], NULL);
     if (build_chunks(&w, &p) != 0) {
         rc = cli_fail(CLI_EXIT_RUNTIME, "out of memory");
         goto out;
@@ -1423,6 +1436,9 @@ out:
         safeout_abort(&so);
     }
     if (w.p) {
+        for (size_t k = 0; w.file_lock && k < p.nf; k++)
+            pthread_mutex_destroy(&w.file_lock[k]);
+        free(w.file_lock);
         pthread_cond_destroy(&w.finished);
         pthread_mutex_destroy(&w.lock);
     }
