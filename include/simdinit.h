@@ -524,6 +524,177 @@ const char *simdinit_cpu_feature_name(unsigned bit);
 /* Library version string, e.g. "0.1.0". */
 const char *simdinit_version(void);
 
+/* ------------------------------------------------------------------------ */
+/* Structured initializers: orthogonal, eye, dirac, delta-orthogonal, sparse */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * These write a WHOLE tensor in one call (their values are not independent
+ * per element, so there is no offset). Like the fills, the bits depend only
+ * on the arguments: never on the backend, the thread count or the machine
+ * (docs/STREAM.md §4 specifies every operation). nthreads as for
+ * simdinit_fill_mt (< 0: BAD_PARAM, checked first; 0: the default). A tensor
+ * with a zero dimension is a successful no-op (out may then be NULL), as in
+ * PyTorch. Nothing is written on any error.
+ */
+
+/*
+ * simdinit_orthogonal — a rows x cols row-major matrix, times gain, whose
+ * rows (rows <= cols) or columns (rows >= cols) are orthonormal, drawn from
+ * the Haar (uniform) distribution: the law of torch.nn.init.orthogonal_ and
+ * of the Q factor of a Gaussian matrix with the sign correction by diag(R).
+ * Computed in double precision as the product of min(rows, cols)
+ * Householder reflectors drawn from the normal stream of (seed, stream)
+ * (docs/STREAM.md §4.2-4.4), then rounded once to dtype (nearest-even).
+ *   torch orthogonal_(w, gain):  rows = shape[0], cols = product of the rest.
+ *   Keras Orthogonal(gain):      rows = product of shape[:-1], cols = shape[-1]
+ *                                (simdinit_orthogonal_axis with column_axis -1).
+ * Any finite gain is allowed (0 and negative too, as in the frameworks).
+ * Accuracy: max |Q^T Q - I| (resp. Q Q^T) is a small multiple of
+ * max(rows, cols) * 2^-53 before the rounding to dtype.
+ * Work memory: about 16 * rows * cols bytes (allocated and freed here).
+ * Errors (nothing written): BAD_PARAM (nthreads < 0), BAD_ENUM (dtype),
+ * NONFINITE (gain), RANGE (|gain| above the largest finite value of dtype),
+ * BAD_ENV, OVERFLOW (rows * cols * element size exceeds SIZE_MAX), NULL (out
+ * with rows * cols > 0), NOMEM (the work memory).
+ */
+simdinit_status simdinit_orthogonal(void *out, simdinit_dtype dtype, uint64_t rows, uint64_t cols,
+                                    double gain, uint64_t seed, uint64_t stream, int nthreads);
+
+/*
+ * simdinit_orthogonal_axis — JAX's orthogonal(scale, column_axis) on a tensor
+ * of `shape` (row-major): the matrix has nc = shape[column_axis] columns and
+ * nr = numel / nc rows, a row being the index over the other axes in their
+ * order; element (r, c) is stored at the tensor position whose column_axis
+ * index is c and whose other indices flatten to r (JAX's reshape then
+ * moveaxis). Values: those of simdinit_orthogonal(nr, nc) bit for bit,
+ * only placed differently; column_axis == ndim - 1 (or -1) is exactly
+ * simdinit_orthogonal(out, dtype, nr, nc, ...), Keras's Orthogonal.
+ * column_axis may be negative (counted from the end).
+ * Errors: those of simdinit_orthogonal; NULL (shape); BAD_SHAPE (ndim < 2 or
+ * > SIMDINIT_MAX_NDIM); BAD_PARAM (column_axis outside [-ndim, ndim)).
+ */
+simdinit_status simdinit_orthogonal_axis(void *out, simdinit_dtype dtype, const uint64_t *shape,
+                                         int ndim, int column_axis, double gain, uint64_t seed,
+                                         uint64_t stream, int nthreads);
+
+/*
+ * simdinit_eye — torch.nn.init.eye_ (gain 1) and Keras Identity(gain): the
+ * rows x cols row-major matrix with gain at (i, i) for i < min(rows, cols)
+ * and +0 elsewhere, gain rounded once to dtype. Any finite gain.
+ * Errors: BAD_ENUM (dtype), NONFINITE (gain), RANGE (|gain| above the
+ * largest finite value of dtype), OVERFLOW, NULL (out with rows * cols > 0).
+ */
+simdinit_status simdinit_eye(void *out, simdinit_dtype dtype, uint64_t rows, uint64_t cols,
+                             double gain);
+
+/*
+ * simdinit_dirac — torch.nn.init.dirac_(w, groups) for a 3-, 4- or 5-D
+ * convolution weight (out, in, *kernel), row-major: zeros, and 1 at
+ * (g * out/groups + d, d, k_1 // 2, ..., k_s // 2) for every group g and
+ * d < min(out / groups, in) — exactly torch's placement.
+ * Errors: BAD_ENUM (dtype), NULL (shape; out with a nonzero element count),
+ * BAD_SHAPE (ndim not 3, 4 or 5), BAD_PARAM (groups == 0 or not dividing
+ * shape[0]), OVERFLOW.
+ */
+simdinit_status simdinit_dirac(void *out, simdinit_dtype dtype, const uint64_t *shape, int ndim,
+                               uint64_t groups);
+
+/*
+ * simdinit_delta_orthogonal — JAX's delta_orthogonal(scale, column_axis) for
+ * a 3-, 4- or 5-D kernel (*spatial, in, out), row-major: zeros, except the
+ * spatial centre ((k - 1) // 2 in every spatial dimension), which holds
+ * orthogonal(scale, column_axis) of the 2-D shape (in, out): the values of
+ * simdinit_orthogonal_axis(shape[-2:], column_axis) bit for bit (the
+ * Gaussian draws come from (seed, stream) as there).
+ * Errors: those of simdinit_orthogonal (scale for gain); NULL (shape);
+ * BAD_SHAPE (ndim not 3, 4 or 5, or shape[-1] < shape[-2]: JAX's "fan_in
+ * must be less or equal than fan_out"); BAD_PARAM (column_axis not in
+ * [-2, 1], an axis of the 2-D matrix).
+ */
+simdinit_status simdinit_delta_orthogonal(void *out, simdinit_dtype dtype, const uint64_t *shape,
+                                          int ndim, int column_axis, double scale, uint64_t seed,
+                                          uint64_t stream, int nthreads);
+
+/*
+ * simdinit_sparse — torch.nn.init.sparse_(w, sparsity, std) for a rows x
+ * cols row-major matrix: element (r, c) is element r * cols + c of
+ * simdinit_normal(0, std) of (seed, stream) (bit for bit), except that in
+ * every column exactly ceil(sparsity * rows) entries (computed in double, as
+ * Python does) are +0. Which rows are zero is the first nz steps of a
+ * Fisher-Yates shuffle of 0 .. rows-1 driven by uniforms of the same
+ * (seed, stream) at indices 2^63 + c * rows + i (docs/STREAM.md §4.7): a
+ * function of (seed, stream, rows, c, nz) alone, unlike torch's, which
+ * ignores its generator here.
+ * Errors: BAD_PARAM (nthreads < 0; sparsity outside [0, 1]), NONFINITE
+ * (sparsity, std), the errors of simdinit_fill for normal(0, std) (BAD_ENUM,
+ * NEGATIVE_STD, RANGE), BAD_ENV, OVERFLOW, NULL, NOMEM (the permutation
+ * work arrays: 8 * rows bytes per thread).
+ */
+simdinit_status simdinit_sparse(void *out, simdinit_dtype dtype, uint64_t rows, uint64_t cols,
+                                double sparsity, double std, uint64_t seed, uint64_t stream,
+                                int nthreads);
+
+/*
+ * JAX variance scaling (jax.nn.initializers.variance_scaling with in_axis,
+ * out_axis, batch_axis and the fan_geo_avg mode), next to the TORCH and
+ * KERAS layouts of simdinit_fans. A separate pair of functions, so the
+ * existing scheme structs keep their ABI: compute the fans with
+ * simdinit_fans_axes, the distribution with simdinit_variance_scaling_jax,
+ * and fill with simdinit_fill / simdinit_fill_mt.
+ *
+ * simdinit_axes: each list holds n_* axes (0 .. SIMDINIT_MAX_NDIM); an axis
+ * may be negative (counted from the end); a repeated axis counts twice, as
+ * in JAX's math.prod over the list. simdinit_axes_jax_default() is JAX's
+ * default: in_axis = -2, out_axis = -1, batch_axis = ().
+ */
+typedef struct simdinit_axes {
+    int in_axes[SIMDINIT_MAX_NDIM];
+    int n_in;
+    int out_axes[SIMDINIT_MAX_NDIM];
+    int n_out;
+    int batch_axes[SIMDINIT_MAX_NDIM];
+    int n_batch;
+} simdinit_axes;
+
+simdinit_axes simdinit_axes_jax_default(void);
+
+/*
+ * simdinit_fans_axes — JAX's _compute_fans: in = prod(shape[in_axes]),
+ * out = prod(shape[out_axes]), batch = prod(shape[batch_axes]) (1 for an
+ * empty list), receptive = numel / in / out / batch in double (each integer
+ * converted to double first), fan_in = in * receptive, fan_out = out *
+ * receptive: JAX's floats exactly whenever numel < 2^53.
+ * Errors: NULL, BAD_SHAPE (ndim < 2, as JAX, or > SIMDINIT_MAX_NDIM),
+ * BAD_PARAM (an axis outside [-ndim, ndim), a count outside
+ * [0, SIMDINIT_MAX_NDIM]), ZERO_FAN (in, out or batch is 0: JAX divides by
+ * it), OVERFLOW (a product of nonzero dimensions above 2^64 - 1).
+ */
+simdinit_status simdinit_fans_axes(const uint64_t *shape, int ndim, const simdinit_axes *axes,
+                                   double *fan_in, double *fan_out);
+
+typedef enum simdinit_jax_fan_mode {
+    SIMDINIT_JAX_FAN_IN = 0,
+    SIMDINIT_JAX_FAN_OUT = 1,
+    SIMDINIT_JAX_FAN_AVG = 2,      /* (fan_in + fan_out) / 2 */
+    SIMDINIT_JAX_FAN_GEO_AVG = 3   /* sqrt(fan_in * fan_out) */
+} simdinit_jax_fan_mode;
+
+/*
+ * simdinit_variance_scaling_jax — the distribution of JAX's
+ * variance_scaling(scale, mode, distribution) for the given fans:
+ * variance = scale / n (n per mode, no max(1, n) clamp: that is Keras's),
+ * TRUNCATED_NORMAL: std = sqrt(variance) / 0.87962566103423978 cut at
+ * +-2 std; UNTRUNCATED_NORMAL: std = sqrt(variance); UNIFORM:
+ * U(-sqrt(3 variance), sqrt(3 variance)). Writes *dist.
+ * Errors: NULL, NONFINITE (scale or a fan), BAD_PARAM (scale <= 0, a fan
+ * < 0), BAD_ENUM (mode, distribution), ZERO_FAN (n == 0), RANGE (scale / n
+ * overflows).
+ */
+simdinit_status simdinit_variance_scaling_jax(double scale, simdinit_jax_fan_mode mode,
+                                              simdinit_vs_distribution distribution,
+                                              double fan_in, double fan_out, simdinit_dist *dist);
+
 #if defined(__GNUC__) && !defined(_WIN32)
 #pragma GCC visibility pop
 #endif
