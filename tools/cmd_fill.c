@@ -68,6 +68,18 @@ static const char fill_usage[] =
     "  variance_scaling                  [--scale X] [--mode fan_in|fan_out|fan_avg]\n"
     "                                    [--distribution truncated_normal|untruncated_normal|uniform]\n"
     "                                    (default 1, fan_in, truncated_normal)\n"
+    "Structured (--scheme, whole tensor only: no --offset/--count/--rows/--cols):\n"
+    "  orthogonal         [--gain G] [--layout torch|keras | --column-axis K]\n"
+    "                     Haar (semi-)orthogonal matrix times G (default 1): torch\n"
+    "                     orthogonal_ flattens to (shape[0], rest) (default), keras to\n"
+    "                     (rest, shape[-1]), --column-axis K is JAX's orthogonal(column_axis)\n"
+    "  eye, identity      [--gain G]   2-D: G on the diagonal (torch eye_, Keras Identity)\n"
+    "  dirac              [--groups N] 3-5-D (out, in, *kernel): torch dirac_(w, groups)\n"
+    "  delta_orthogonal   [--scale X] [--column-axis K]  3-5-D (*spatial, in, out), in <= out:\n"
+    "                     JAX delta_orthogonal (orthogonal matrix at the spatial centre)\n"
+    "  sparse             --sparsity P [--std S]  2-D: torch sparse_ (N(0, S), default S\n"
+    "                     0.01, ceil(P * rows) zeros per column, the pattern from the stream)\n"
+    "  (eye, identity and dirac take no --seed; the others need one. docs/STREAM.md 4.)\n"
     "Scheme options:\n"
     "  --layout torch|keras       fan convention: torch (out, in, *kernel) or keras\n"
     "                             (*kernel, in, out); default torch\n"
@@ -100,14 +112,16 @@ enum {
     O_THREADS, O_ROWS, O_COLS, O_STORES, O_STREAM_NAME,
     O_LOW, O_HIGH, O_MEAN, O_STD, O_A, O_B, O_VALUE,
     O_SHAPE, O_LAYOUT, O_GAIN, O_NONLINEARITY, O_PARAM, O_MODE, O_SCALE, O_DISTRIBUTION,
+    O_GROUPS, O_SPARSITY, O_COLUMN_AXIS,
     O_NUM
 };
 
 typedef struct fill_args {
     const char *dist, *scheme, *dtype, *out, *backend, *stores, *stream_name;
     const char *shape, *layout, *nonlinearity, *mode, *distribution, *rows, *cols;
-    uint64_t seed, stream, offset, count, threads;
-    double low, high, mean, std, a, b, value, gain, param, scale;
+    const char *column_axis;
+    uint64_t seed, stream, offset, count, threads, groups;
+    double low, high, mean, std, a, b, value, gain, param, scale, sparsity;
 } fill_args;
 
 /* Everything needed to write the file, fully validated. */
@@ -127,11 +141,18 @@ typedef struct fill_job {
     uint64_t rows, cols, r0, r1, c0, c1;
     const char *path;
     char what[768]; /* what was drawn, for the report line */
+    /* Structured schemes (a ST_* kind, ST_NONE otherwise): the whole tensor in one call. */
+    int structured;
+    double sgain;             /* gain / scale / std */
+    double sparsity;
+    uint64_t groups;
+    int column_axis;
+    bool jax_axis;            /* orthogonal: --column-axis given (or --layout keras) */
 } fill_job;
 
 static const int dist_only[] = {O_LOW, O_HIGH, O_MEAN, O_STD, O_A, O_B, O_VALUE};
-static const int scheme_only[] = {O_LAYOUT, O_GAIN, O_NONLINEARITY,
-                                  O_PARAM, O_MODE, O_SCALE, O_DISTRIBUTION};
+static const int scheme_only[] = {O_LAYOUT, O_GAIN, O_NONLINEARITY, O_PARAM, O_MODE,
+                                  O_SCALE, O_DISTRIBUTION, O_GROUPS, O_SPARSITY, O_COLUMN_AXIS};
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---------------------------------------------------------------------- */
@@ -418,10 +439,198 @@ static int apply_scheme_options(const cli_opt *opts, const fill_args *args, fill
     }
 }
 
+/* ---------------------------------------------------------------------- */
+/* Structured schemes (orthogonal, eye, identity, dirac, delta_orthogonal, */
+/* sparse): whole tensors, one library call                                */
+/* ---------------------------------------------------------------------- */
+
+enum { ST_NONE, ST_ORTHOGONAL, ST_EYE, ST_IDENTITY, ST_DIRAC, ST_DELTA, ST_SPARSE, ST_COUNT };
+static const char *const st_names[ST_COUNT] = {
+    NULL, "orthogonal", "eye", "identity", "dirac", "delta_orthogonal", "sparse"};
+
+static int structured_kind(const char *name)
+{
+    for (int k = 1; k < ST_COUNT; k++)
+        if (strcmp(name, st_names[k]) == 0)
+            return k;
+    return ST_NONE;
+}
+
+/* One library call for the whole tensor into buf (buf NULL: validation only,
+ * which the library reports as SIMDINIT_ERR_NULL when all else is valid). */
+static simdinit_status fill_structured(const fill_job *job, void *buf, int threads)
+{
+    uint64_t r = job->ndim >= 1 ? job->shape[0] : 0, c = 0;
+    simdinit_status st;
+    switch (job->structured) {
+    case ST_ORTHOGONAL:
+        if (job->jax_axis)
+            return simdinit_orthogonal_axis(buf, job->dtype, job->shape, job->ndim,
+                                            job->column_axis, job->sgain, job->seed, job->stream,
+                                            threads);
+        /* torch: (shape[0], product of the rest) */
+        if ((st = simdinit_numel(job->shape, job->ndim, &c)) != SIMDINIT_OK)
+            return st;
+        if (job->ndim < 2)
+            return SIMDINIT_ERR_BAD_SHAPE;
+        c = r ? c / r : 0;
+        return simdinit_orthogonal(buf, job->dtype, r, c, job->sgain, job->seed, job->stream,
+                                   threads);
+    case ST_EYE:
+    case ST_IDENTITY:
+        return simdinit_eye(buf, job->dtype, r, job->shape[1], job->sgain);
+    case ST_DIRAC:
+        return simdinit_dirac(buf, job->dtype, job->shape, job->ndim, job->groups);
+    case ST_DELTA:
+        return simdinit_delta_orthogonal(buf, job->dtype, job->shape, job->ndim, job->column_axis,
+                                         job->sgain, job->seed, job->stream, threads);
+    default:
+        return simdinit_sparse(buf, job->dtype, r, job->shape[1], job->sparsity, job->sgain,
+                               job->seed, job->stream, threads);
+    }
+}
+
+static int build_structured_job(const cli_opt *opts, const fill_args *args, fill_job *job,
+                                int kind)
+{
+    char context[96];
+    int rc;
+    static const int whole[] = {O_OFFSET, O_COUNT, O_ROWS, O_COLS};
+    snprintf(context, sizeof context, "with --scheme %s (it writes the whole tensor)",
+             args->scheme);
+    if ((rc = cli_reject(opts, whole, COUNT_OF(whole), context)) != 0)
+        return rc;
+    snprintf(context, sizeof context, "with --scheme %s", args->scheme);
+    /* Every option a structured scheme may take, and which of them this one takes. */
+    static const int all[] = {O_LOW, O_HIGH, O_MEAN, O_STD, O_A, O_B, O_VALUE, O_LAYOUT,
+                              O_GAIN, O_NONLINEARITY, O_PARAM, O_MODE, O_SCALE,
+                              O_DISTRIBUTION, O_GROUPS, O_SPARSITY, O_COLUMN_AXIS};
+    bool ok[O_NUM] = {false};
+    switch (kind) {
+    case ST_ORTHOGONAL: ok[O_GAIN] = ok[O_LAYOUT] = ok[O_COLUMN_AXIS] = true; break;
+    case ST_EYE: case ST_IDENTITY: ok[O_GAIN] = true; break;
+    case ST_DIRAC: ok[O_GROUPS] = true; break;
+    case ST_DELTA: ok[O_SCALE] = ok[O_COLUMN_AXIS] = true; break;
+    default: ok[O_SPARSITY] = ok[O_STD] = true; break;
+    }
+    int bad[COUNT_OF(all)];
+    size_t nbad = 0;
+    for (size_t i = 0; i < COUNT_OF(all); i++)
+        if (!ok[all[i]])
+            bad[nbad++] = all[i];
+    if ((rc = cli_reject(opts, bad, nbad, context)) != 0)
+        return rc;
+    if (!opts[O_SHAPE].seen)
+        return cli_fail(CLI_EXIT_USAGE, "--shape is required with --scheme");
+    if ((rc = cli_parse_shape("--shape", args->shape, job->shape, &job->ndim)) != 0)
+        return rc;
+    bool random = kind == ST_ORTHOGONAL || kind == ST_DELTA || kind == ST_SPARSE;
+    if (random && !opts[O_SEED].seen)
+        return cli_fail(CLI_EXIT_USAGE, "--seed is required");
+    if ((kind == ST_EYE || kind == ST_IDENTITY || kind == ST_SPARSE) && job->ndim != 2)
+        return cli_fail(CLI_EXIT_USAGE, "--scheme %s needs a 2-D --shape R,C", args->scheme);
+    if (kind == ST_SPARSE && !opts[O_SPARSITY].seen)
+        return cli_fail(CLI_EXIT_USAGE, "--scheme sparse needs --sparsity P");
+    job->structured = kind;
+    job->sgain = kind == ST_DELTA ? (opts[O_SCALE].seen ? args->scale : 1.0)
+               : kind == ST_SPARSE ? (opts[O_STD].seen ? args->std : 0.01)
+               : (opts[O_GAIN].seen ? args->gain : 1.0);
+    job->sparsity = args->sparsity;
+    job->groups = opts[O_GROUPS].seen ? args->groups : 1;
+    job->column_axis = -1;
+    if (opts[O_COLUMN_AXIS].seen) {
+        char *end;
+        errno = 0;
+        long v = strtol(args->column_axis, &end, 10);
+        if (errno || end == args->column_axis || *end || v < -SIMDINIT_MAX_NDIM ||
+            v > SIMDINIT_MAX_NDIM)
+            return cli_fail(CLI_EXIT_USAGE, "invalid value for --column-axis: '%s' (an axis "
+                                            "index, negative from the end)", args->column_axis);
+        job->column_axis = (int)v;
+    }
+    if (kind == ST_ORTHOGONAL) {
+        int layout = SIMDINIT_LAYOUT_TORCH;
+        if (opts[O_LAYOUT].seen &&
+            (rc = cli_lookup("--layout", args->layout, cli_layout_name, &layout)) != 0)
+            return rc;
+        if (opts[O_LAYOUT].seen && opts[O_COLUMN_AXIS].seen)
+            return cli_fail(CLI_EXIT_USAGE, "give --layout or --column-axis, not both");
+        job->jax_axis = opts[O_COLUMN_AXIS].seen || layout == SIMDINIT_LAYOUT_KERAS;
+    }
+    char shape_str[400];
+    cli_format_shape(shape_str, sizeof shape_str, job->shape, job->ndim);
+    /* The library checks all of this too; these say which option is wrong. */
+    int nd = job->ndim;
+    if ((kind == ST_DIRAC || kind == ST_DELTA) && (nd < 3 || nd > 5))
+        return cli_fail(CLI_EXIT_USAGE, "--scheme %s needs a 3-, 4- or 5-D --shape (got %s)",
+                        args->scheme, shape_str);
+    if (kind == ST_ORTHOGONAL && nd < 2)
+        return cli_fail(CLI_EXIT_USAGE, "--scheme orthogonal needs at least 2 dimensions "
+                                        "(got %s)", shape_str);
+    if (kind == ST_DIRAC && (job->groups == 0 || job->shape[0] % job->groups != 0))
+        return cli_fail(CLI_EXIT_USAGE, "--groups %" PRIu64 " must divide shape[0] = %" PRIu64,
+                        job->groups, job->shape[0]);
+    if (kind == ST_DELTA && job->shape[nd - 1] < job->shape[nd - 2])
+        return cli_fail(CLI_EXIT_USAGE, "--scheme delta_orthogonal needs shape[-2] (in) <= "
+                                        "shape[-1] (out), got %s", shape_str);
+    if (kind == ST_DELTA && (job->column_axis < -2 || job->column_axis > 1))
+        return cli_fail(CLI_EXIT_USAGE, "--column-axis %d: delta_orthogonal takes an axis of "
+                                        "the 2-D (in, out) matrix: -2, -1, 0 or 1",
+                        job->column_axis);
+    if (kind == ST_ORTHOGONAL && (job->column_axis < -nd || job->column_axis >= nd))
+        return cli_fail(CLI_EXIT_USAGE, "--column-axis %d is not an axis of --shape %s",
+                        job->column_axis, shape_str);
+    if (kind == ST_SPARSE && !(job->sparsity >= 0 && job->sparsity <= 1))
+        return cli_fail(CLI_EXIT_USAGE, "--sparsity %g is outside [0, 1]", job->sparsity);
+    simdinit_status st = fill_structured(job, NULL, 1);
+    if (st != SIMDINIT_OK && st != SIMDINIT_ERR_NULL) {
+        char what[512];
+        snprintf(what, sizeof what, "invalid --scheme %s for --shape %s", args->scheme,
+                 shape_str);
+        return cli_fail_status(st, what);
+    }
+    if ((st = simdinit_numel(job->shape, job->ndim, &job->count)) != SIMDINIT_OK)
+        return cli_fail_status(st, "invalid --shape");
+    job->file_ndim = job->ndim;
+    memcpy(job->file_shape, job->shape, sizeof job->shape);
+    job->offset = 0;
+    char params[160] = "";
+    switch (kind) {
+    case ST_ORTHOGONAL:
+        if (job->jax_axis)
+            snprintf(params, sizeof params, "gain %.17g, column axis %d", job->sgain,
+                     job->column_axis);
+        else
+            snprintf(params, sizeof params, "gain %.17g, torch flattening", job->sgain);
+        break;
+    case ST_EYE: case ST_IDENTITY: snprintf(params, sizeof params, "gain %.17g", job->sgain); break;
+    case ST_DIRAC: snprintf(params, sizeof params, "groups %" PRIu64, job->groups); break;
+    case ST_DELTA:
+        snprintf(params, sizeof params, "scale %.17g, column axis %d", job->sgain, job->column_axis);
+        break;
+    default:
+        snprintf(params, sizeof params, "sparsity %.17g, std %.17g", job->sparsity, job->sgain);
+        break;
+    }
+    job->use_scheme = false;
+    snprintf(job->what, sizeof job->what, "%s %s: %s", args->scheme, shape_str, params);
+    return 0;
+}
+
 static int build_scheme_job(const cli_opt *opts, const fill_args *args, fill_job *job)
 {
     simdinit_scheme_kind kind;
     int rc, v;
+    int st_kind = structured_kind(args->scheme);
+    if (st_kind != ST_NONE)
+        return build_structured_job(opts, args, job, st_kind);
+    static const int st_only[] = {O_GROUPS, O_SPARSITY, O_COLUMN_AXIS};
+    if (simdinit_scheme_from_name(args->scheme, &kind) == SIMDINIT_OK) {
+        char context[96];
+        snprintf(context, sizeof context, "with --scheme %s", args->scheme);
+        if ((rc = cli_reject(opts, st_only, COUNT_OF(st_only), context)) != 0)
+            return rc;
+    }
     if (simdinit_scheme_from_name(args->scheme, &kind) != SIMDINIT_OK)
         return cli_lookup("--scheme", args->scheme, cli_scheme_name, &v);
     if ((rc = cli_reject(opts, dist_only, COUNT_OF(dist_only), "with --scheme")) != 0)
@@ -507,6 +716,12 @@ static int build_scheme_job(const cli_opt *opts, const fill_args *args, fill_job
 static simdinit_status fill_next(const fill_job *job, void *buf, size_t chunk, uint64_t done,
                                  size_t *n)
 {
+    if (job->structured) {
+        *n = (size_t)job->count;   /* chunk == count: the whole tensor at once */
+        (void)chunk;
+        (void)done;
+        return fill_structured(job, buf, job->threads);
+    }
     if (!job->shard) {
         *n = job->count - done < chunk ? (size_t)(job->count - done) : chunk;
         if (job->use_scheme)
@@ -537,7 +752,8 @@ static simdinit_status fill_next(const fill_job *job, void *buf, size_t chunk, u
 static int write_job(const fill_job *job)
 {
     const size_t esize = simdinit_dtype_size(job->dtype);
-    const size_t chunk = job->count < FILL_CHUNK ? (size_t)job->count : FILL_CHUNK;
+    const size_t chunk = job->structured || job->count < FILL_CHUNK ? (size_t)job->count
+                                                                    : FILL_CHUNK;
     void *buf = NULL;
     FILE *f = NULL;
     double fill_s = 0;
@@ -548,6 +764,8 @@ static int write_job(const fill_job *job)
 
     if (job->count > UINT64_MAX / esize)
         return cli_fail(CLI_EXIT_USAGE, "--count %" PRIu64 " is too large", job->count);
+    if (job->structured && job->count > SIZE_MAX / esize)
+        return cli_fail(CLI_EXIT_RUNTIME, "out of memory (%" PRIu64 " elements)", job->count);
     if (chunk > 0) {
         buf = malloc(chunk * esize);
         if (buf == NULL)
@@ -663,6 +881,9 @@ int cmd_fill(int argc, char **argv)
         [O_MODE] = {"mode", CLI_OPT_STRING, &args.mode, false},
         [O_SCALE] = {"scale", CLI_OPT_F64, &args.scale, false},
         [O_DISTRIBUTION] = {"distribution", CLI_OPT_STRING, &args.distribution, false},
+        [O_GROUPS] = {"groups", CLI_OPT_U64, &args.groups, false},
+        [O_SPARSITY] = {"sparsity", CLI_OPT_F64, &args.sparsity, false},
+        [O_COLUMN_AXIS] = {"column-axis", CLI_OPT_STRING, &args.column_axis, false},
     };
     int rc = cli_parse(argc, argv, opts, O_NUM);
     if (rc == CLI_HELP) {
