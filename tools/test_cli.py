@@ -680,8 +680,9 @@ def test_safe_output():
 
     with open(old, "rb") as f:
         old_bytes = f.read()
-    # Killed half-way: SIGTERM and SIGINT remove the temporary, the old file stays.
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    # Killed half-way: SIGTERM and SIGINT remove the temporary, the old file stays;
+    # SIGKILL cannot be caught: the temporary stays behind, the old file is intact.
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGKILL):
         proc = subprocess.Popen([EXE, "fill", "--dist", "normal", "--dtype", "f64", "--seed", "4",
                                  "--count", str(300 << 20), "--threads", "1", "--out", old],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -700,6 +701,12 @@ def test_safe_output():
               "safe: killed by %s mid-write (seen %s, rc %s)" % (sig.name, seen, proc.returncode))
         with open(old, "rb") as f:
             check(f.read() == old_bytes, "safe: the old file survives %s" % sig.name)
+        if sig == signal.SIGKILL:
+            left = leftovers(d)
+            check(len(left) == 1 and left[0].startswith(".old.npy.simdinit-"),
+                  "safe: SIGKILL leaves one named temporary: %r" % left)
+            for n in left:
+                os.remove(os.path.join(d, n))
         check(leftovers(d) == [], "safe: no temporary after %s: %r" % (sig.name, leftovers(d)))
 
 def test_stream_name():
