@@ -734,6 +734,18 @@ def test_targets_and_failures():
                   "tmpfs full: %d %r %r" % (rc, err, os.listdir(mnt)))
         finally:
             subprocess.run(["umount", mnt])
+        # Out of inodes (ENOSPC) after all the data is written: 7 inodes hold the root,
+        # the temporary folder, the 4 shards and the index, not config.json.
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m,nr_inodes=7", "tmpfs", mnt],
+                       check=True)
+        try:
+            rc, _, err = run("model", "--config", cfgp, "--dtype", "f32", "--max-shard-size",
+                             "300KB", "--out", os.path.join(mnt, "m"))
+            check(rc == 1 and "No space left" in err and "config.json" in err and
+                  os.listdir(mnt) == [],
+                  "tmpfs out of inodes: %d %r %r" % (rc, err, os.listdir(mnt)))
+        finally:
+            subprocess.run(["umount", mnt])
     else:
         print("note: cannot mount a tmpfs here (not root?): the no-space case is covered by the "
               "file-size limit above")
