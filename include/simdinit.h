@@ -535,7 +535,10 @@ const char *simdinit_version(void);
  * (docs/STREAM.md §4 specifies every operation). nthreads as for
  * simdinit_fill_mt (< 0: BAD_PARAM, checked first; 0: the default). A tensor
  * with a zero dimension is a successful no-op (out may then be NULL), as in
- * PyTorch. Nothing is written on any error.
+ * PyTorch. Nothing is written on any error. out == NULL is checked after
+ * every other argument: a call with out == NULL and a nonzero element count
+ * returns SIMDINIT_ERR_NULL exactly when all else is valid, and allocates
+ * nothing (the CLI validates options this way).
  */
 
 /*
