@@ -1288,10 +1288,12 @@ int cmd_model(int argc, char **argv)
     struct statvfs vfs;
     char *where = so.tmp;
     if (where && statvfs(where, &vfs) == 0 && vfs.f_frsize > 0) {
-        uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-        if (avail < p.file_bytes) {
+        uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize, needed = 0;
+        for (size_t k = 0; k < p.nf; k++) /* whole blocks per file */
+            needed += (p.f[k].size + vfs.f_frsize - 1) / vfs.f_frsize * vfs.f_frsize;
+        if (avail < needed) {
             char need[32], have[32];
-            format_bytes(need, sizeof need, (double)p.file_bytes);
+            format_bytes(need, sizeof need, (double)needed);
             format_bytes(have, sizeof have, (double)avail);
             rc = cli_fail(CLI_EXIT_RUNTIME, "not enough space for '%s': it needs %s, the "
                           "filesystem has %s free", a.out, need, have);
