@@ -250,44 +250,63 @@ static void prepare_block(const ortho_job *J, size_t s, double *x)
     }
 }
 
+/* Round v[0 .. w) to dtype into out[at + c * post]. */
+static void store_run(const ortho_job *J, uint64_t at, uint64_t post, const double *v, size_t w)
+{
+    switch (J->dtype) {
+    case SIMDINIT_F64:
+        for (size_t c = 0; c < w; c++)
+            memcpy((double *)J->out + at + c * post, &v[c], 8);
+        break;
+    case SIMDINIT_F32:
+        for (size_t c = 0; c < w; c++) {
+            float f = (float)v[c];
+            memcpy((float *)J->out + at + c * post, &f, 4);
+        }
+        break;
+    default:
+        for (size_t c = 0; c < w; c++)
+            si_store_f64(J->out, J->dtype, at + c * post, v[c]);
+        break;
+    }
+}
+
 /* Output rows [r0, r1): element (r, c) = round(Q[r][c] * g[c]) (or Q[c][r] *
- * g[r] when transposed), g = the signs times the gain (J->d holds them). */
+ * g[r] when transposed), g = the signs times the gain (J->d holds them).
+ * Walked in bands of 64 output rows, panel by panel, so both the panels and
+ * the output are read and written in runs (few TLB misses). */
 static void store_range(const ortho_job *J, uint64_t r0, uint64_t r1)
 {
+    enum { BAND = 64 };
     uint64_t post = J->map.post, nc = J->nc;
     size_t m = J->m;
-    double row[256];
-    for (uint64_t r = r0; r < r1; r++) {
-        uint64_t base = J->map.base + (r / post) * (nc * post) + r % post;
-        for (uint64_t c0 = 0; c0 < nc; c0 += 256) {
-            size_t w = nc - c0 < 256 ? (size_t)(nc - c0) : 256;
-            if (J->transposed) {
-                const double *q = J->Q + ((size_t)r / PW) * m * PW + (size_t)r % PW;
-                double g = J->d[r];
-                for (size_t c = 0; c < w; c++)
-                    row[c] = q[(c0 + c) * PW] * g;
-            } else {
-                for (size_t c = 0; c < w; c++) {
-                    size_t j = (size_t)c0 + c;
-                    row[c] = J->Q[(j / PW) * m * PW + (size_t)r * PW + j % PW] * J->d[j];
+    double v[64];   /* BAND >= PW */
+    for (uint64_t b0 = r0; b0 < r1; b0 += BAND) {
+        uint64_t b1 = r1 - b0 < BAND ? r1 : b0 + BAND;
+        if (!J->transposed) {
+            /* output row r = Q row r: panel p gives columns 8p .. 8p+7 */
+            for (size_t p = 0; p < J->npanels; p++) {
+                size_t c0 = p * PW, w = nc - c0 < PW ? (size_t)(nc - c0) : PW;
+                for (uint64_t r = b0; r < b1; r++) {
+                    const double *q = J->Q + p * m * PW + (size_t)r * PW;
+                    for (size_t c = 0; c < w; c++)
+                        v[c] = q[c] * J->d[c0 + c];
+                    uint64_t at = J->map.base + (r / post) * (nc * post) + r % post + c0 * post;
+                    store_run(J, at, post, v, w);
                 }
             }
-            uint64_t at = base + c0 * post;
-            switch (J->dtype) {
-            case SIMDINIT_F64:
-                for (size_t c = 0; c < w; c++)
-                    memcpy((double *)J->out + at + c * post, &row[c], 8);
-                break;
-            case SIMDINIT_F32:
-                for (size_t c = 0; c < w; c++) {
-                    float f = (float)row[c];
-                    memcpy((float *)J->out + at + c * post, &f, 4);
+        } else {
+            /* output row r = Q column r: a panel column, read down its rows */
+            for (uint64_t r = b0; r < b1; r++) {
+                const double *q = J->Q + ((size_t)r / PW) * m * PW + (size_t)r % PW;
+                double g = J->d[r];
+                uint64_t row = J->map.base + (r / post) * (nc * post) + r % post;
+                for (uint64_t c0 = 0; c0 < nc; c0 += BAND) {
+                    size_t w = nc - c0 < BAND ? (size_t)(nc - c0) : BAND;
+                    for (size_t c = 0; c < w; c++)
+                        v[c] = q[(c0 + c) * PW] * g;
+                    store_run(J, row + c0 * post, post, v, w);
                 }
-                break;
-            default:
-                for (size_t c = 0; c < w; c++)
-                    si_store_f64(J->out, J->dtype, at + c * post, row[c]);
-                break;
             }
         }
     }

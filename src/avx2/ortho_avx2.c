@@ -7,7 +7,7 @@
 #include "../orthogonal.h"
 
 #define SI_ORTHO_KT 4
-#define SI_ORTHO_IT 4
+#define SI_ORTHO_IT 6
 #define SI_ORTHO_FN ortho_apply_avx2
 #include "../ortho_kernel.h"
 
