@@ -389,17 +389,32 @@ simdinit_status si_orthogonal_run(void *out, simdinit_dtype dtype, uint64_t nr, 
 
 /* ---- public entry points ---------------------------------------------------------------- */
 
-static simdinit_status ortho_check(simdinit_dtype dtype, double gain, int nthreads, int *nt)
+simdinit_status si_check_gain(simdinit_dtype dtype, double gain)
 {
-    simdinit_status s = si_resolve_nthreads(nthreads, nt);
-    if (s != SIMDINIT_OK)
-        return s;
     if (simdinit_dtype_size(dtype) == 0)
         return SIMDINIT_ERR_BAD_ENUM;
     if (!si_finite(gain))
         return SIMDINIT_ERR_NONFINITE;
     if ((gain < 0 ? -gain : gain) > si_dtype_max(dtype))
         return SIMDINIT_ERR_RANGE;
+    return SIMDINIT_OK;
+}
+
+simdinit_status si_matrix_check(const void *out, simdinit_dtype dtype, uint64_t rows,
+                                uint64_t cols)
+{
+    if (rows == 0 || cols == 0)
+        return SI_STATUS_EMPTY_TENSOR;
+    if (rows > UINT64_MAX / cols || rows * cols > SIZE_MAX / simdinit_dtype_size(dtype))
+        return SIMDINIT_ERR_OVERFLOW;
+    return out ? SIMDINIT_OK : SIMDINIT_ERR_NULL;
+}
+
+static simdinit_status ortho_check(simdinit_dtype dtype, double gain, int nthreads, int *nt)
+{
+    simdinit_status s = si_resolve_nthreads(nthreads, nt);
+    if (s != SIMDINIT_OK || (s = si_check_gain(dtype, gain)) != SIMDINIT_OK)
+        return s;
     si_active_kernels(&s);
     return s;
 }
@@ -409,14 +424,8 @@ simdinit_status simdinit_orthogonal(void *out, simdinit_dtype dtype, uint64_t ro
 {
     int nt;
     simdinit_status s = ortho_check(dtype, gain, nthreads, &nt);
-    if (s != SIMDINIT_OK)
-        return s;
-    if (rows == 0 || cols == 0)
-        return SIMDINIT_OK;
-    if (rows > UINT64_MAX / cols || rows * cols > SIZE_MAX / simdinit_dtype_size(dtype))
-        return SIMDINIT_ERR_OVERFLOW;
-    if (!out)
-        return SIMDINIT_ERR_NULL;
+    if (s != SIMDINIT_OK || (s = si_matrix_check(out, dtype, rows, cols)) != SIMDINIT_OK)
+        return s == SI_STATUS_EMPTY_TENSOR ? SIMDINIT_OK : s;
     si_ortho_map map = {0, 1};
     return si_orthogonal_run(out, dtype, rows, cols, map, gain, seed, stream, nt);
 }

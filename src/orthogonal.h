@@ -46,6 +46,16 @@ SI_HIDDEN void si_store_f64(void *out, simdinit_dtype dtype, uint64_t idx, doubl
 /* Largest finite value of dtype (0 for an unknown dtype). */
 SI_HIDDEN double si_dtype_max(simdinit_dtype dtype);
 
+/* A gain / scale for dtype: BAD_ENUM (dtype), NONFINITE, RANGE (|gain| above
+ * the largest finite value of dtype), else OK. */
+SI_HIDDEN simdinit_status si_check_gain(simdinit_dtype dtype, double gain);
+
+/* The checks of a rows x cols output, made after the parameters' (so NULL
+ * comes last): SI_STATUS_EMPTY_TENSOR when rows or cols is 0 (a no-op),
+ * OVERFLOW when rows * cols elements do not fit in memory, NULL, else OK. */
+SI_HIDDEN simdinit_status si_matrix_check(const void *out, simdinit_dtype dtype, uint64_t rows,
+                                          uint64_t cols);
+
 /* Thread count from the public nthreads argument: BAD_PARAM for < 0, BAD_ENV
  * for 0 with an invalid SIMDINIT_NUM_THREADS; capped at 256. */
 SI_HIDDEN simdinit_status si_resolve_nthreads(int nthreads, int *out);

@@ -16,28 +16,20 @@ static void put_zeros(void *out, simdinit_dtype dtype, uint64_t at, uint64_t cou
     memset((char *)out + at * sz, 0, (size_t)count * sz);
 }
 
-/* Common checks of a scale factor (gain / scale): finite, representable. */
-static simdinit_status check_gain(simdinit_dtype dtype, double gain)
-{
-    if (simdinit_dtype_size(dtype) == 0)
-        return SIMDINIT_ERR_BAD_ENUM;
-    if (!si_finite(gain))
-        return SIMDINIT_ERR_NONFINITE;
-    if ((gain < 0 ? -gain : gain) > si_dtype_max(dtype))
-        return SIMDINIT_ERR_RANGE;
-    return SIMDINIT_OK;
-}
-
-/* numel of a shape that must fit in memory as dtype: OVERFLOW otherwise. */
-static simdinit_status shape_numel(const uint64_t *shape, int ndim, simdinit_dtype dtype,
-                                   uint64_t *numel)
+/* The checks of a whole tensor's output, after the parameters' (NULL last):
+ * its element count in *numel; SI_STATUS_EMPTY_TENSOR for none (a no-op),
+ * OVERFLOW when it does not fit in memory, NULL, else OK. */
+static simdinit_status tensor_check(const void *out, const uint64_t *shape, int ndim,
+                                    simdinit_dtype dtype, uint64_t *numel)
 {
     simdinit_status s = simdinit_numel(shape, ndim, numel);
     if (s != SIMDINIT_OK)
         return s;
+    if (*numel == 0)
+        return SI_STATUS_EMPTY_TENSOR;
     if (*numel > SIZE_MAX / simdinit_dtype_size(dtype))
         return SIMDINIT_ERR_OVERFLOW;
-    return SIMDINIT_OK;
+    return out ? SIMDINIT_OK : SIMDINIT_ERR_NULL;
 }
 
 /* ---- eye / Identity --------------------------------------------------------------- */
@@ -45,15 +37,9 @@ static simdinit_status shape_numel(const uint64_t *shape, int ndim, simdinit_dty
 simdinit_status simdinit_eye(void *out, simdinit_dtype dtype, uint64_t rows, uint64_t cols,
                              double gain)
 {
-    simdinit_status s = check_gain(dtype, gain);
-    if (s != SIMDINIT_OK)
-        return s;
-    if (rows == 0 || cols == 0)
-        return SIMDINIT_OK;
-    if (rows > UINT64_MAX / cols || rows * cols > SIZE_MAX / simdinit_dtype_size(dtype))
-        return SIMDINIT_ERR_OVERFLOW;
-    if (!out)
-        return SIMDINIT_ERR_NULL;
+    simdinit_status s = si_check_gain(dtype, gain);
+    if (s != SIMDINIT_OK || (s = si_matrix_check(out, dtype, rows, cols)) != SIMDINIT_OK)
+        return s == SI_STATUS_EMPTY_TENSOR ? SIMDINIT_OK : s;
     si_fpenv e;
     si_fpenv_enter(&e);
     put_zeros(out, dtype, 0, rows * cols);
@@ -78,13 +64,9 @@ simdinit_status simdinit_dirac(void *out, simdinit_dtype dtype, const uint64_t *
     if (groups == 0 || shape[0] % groups != 0)
         return SIMDINIT_ERR_BAD_PARAM;
     uint64_t numel;
-    simdinit_status s = shape_numel(shape, ndim, dtype, &numel);
+    simdinit_status s = tensor_check(out, shape, ndim, dtype, &numel);
     if (s != SIMDINIT_OK)
-        return s;
-    if (numel == 0)
-        return SIMDINIT_OK;
-    if (!out)
-        return SIMDINIT_ERR_NULL;
+        return s == SI_STATUS_EMPTY_TENSOR ? SIMDINIT_OK : s;
     put_zeros(out, dtype, 0, numel);
     uint64_t opg = shape[0] / groups, mind = opg < shape[1] ? opg : shape[1];
     /* spatial centre size // 2 in every kernel dimension, as torch places it */
@@ -111,7 +93,7 @@ simdinit_status simdinit_delta_orthogonal(void *out, simdinit_dtype dtype, const
     simdinit_status s = si_resolve_nthreads(nthreads, &nt);
     if (s != SIMDINIT_OK)
         return s;
-    if ((s = check_gain(dtype, scale)) != SIMDINIT_OK)
+    if ((s = si_check_gain(dtype, scale)) != SIMDINIT_OK)
         return s;
     if (!shape)
         return SIMDINIT_ERR_NULL;
@@ -123,15 +105,9 @@ simdinit_status simdinit_delta_orthogonal(void *out, simdinit_dtype dtype, const
     if (column_axis < -2 || column_axis > 1)
         return SIMDINIT_ERR_BAD_PARAM;   /* an axis of the 2-D shape[-2:] */
     uint64_t numel;
-    if ((s = shape_numel(shape, ndim, dtype, &numel)) != SIMDINIT_OK)
-        return s;
     si_active_kernels(&s);
-    if (s != SIMDINIT_OK)
-        return s;
-    if (numel == 0)
-        return SIMDINIT_OK;
-    if (!out)
-        return SIMDINIT_ERR_NULL;
+    if (s != SIMDINIT_OK || (s = tensor_check(out, shape, ndim, dtype, &numel)) != SIMDINIT_OK)
+        return s == SI_STATUS_EMPTY_TENSOR ? SIMDINIT_OK : s;
     uint64_t centre = 0;
     for (int i = 0; i < ndim - 2; i++)
         centre = centre * shape[i] + (shape[i] - 1) / 2;
@@ -215,14 +191,8 @@ simdinit_status simdinit_sparse(void *out, simdinit_dtype dtype, uint64_t rows, 
     if ((s = simdinit_dist_check(&nd, dtype)) != SIMDINIT_OK)
         return s;
     si_active_kernels(&s);
-    if (s != SIMDINIT_OK)
-        return s;
-    if (rows == 0 || cols == 0)
-        return SIMDINIT_OK;
-    if (rows > UINT64_MAX / cols || rows * cols > SIZE_MAX / simdinit_dtype_size(dtype))
-        return SIMDINIT_ERR_OVERFLOW;
-    if (!out)
-        return SIMDINIT_ERR_NULL;
+    if (s != SIMDINIT_OK || (s = si_matrix_check(out, dtype, rows, cols)) != SIMDINIT_OK)
+        return s == SI_STATUS_EMPTY_TENSOR ? SIMDINIT_OK : s;
     /* nz = ceil(sparsity * rows) in double, as Python's math.ceil (no libm). */
     double x = sparsity * (double)rows;
     uint64_t nz = (uint64_t)x;
