@@ -17,6 +17,7 @@
  */
 #include <math.h>     /* sqrt only: the IEEE instruction (-fno-math-errno) */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "orthogonal.h"
@@ -170,6 +171,8 @@ enum { NB = SI_ORTHO_NB, PW = SI_ORTHO_PW };
 
 typedef struct {
     size_t m, n, nblocks;
+    size_t ngroups, group;        /* column groups of `group` panels */
+    atomic_size_t next_block, next_group;   /* dynamic work distribution */
     uint64_t seed, stream;
     double *Q;        /* m x n in panels: (i, j) at (j / PW) m PW + i PW + j % PW */
     size_t npanels;
@@ -322,17 +325,28 @@ static void ortho_member(void *ctx, si_team *team, int t, int nt)
     memset(J->Q + p0 * m * PW, 0, (p1 - p0) * m * PW * sizeof *J->Q);
     for (size_t j = p0 * PW; j < p1 * PW && j < n; j++)
         J->Q[(j / PW) * m * PW + j * PW + j % PW] = 1.0;
-    for (size_t s = (size_t)t; s < J->nblocks; s += (size_t)nt)
+    /* Every block's V and T (independent of each other), largest first. */
+    for (size_t s; (s = atomic_fetch_add(&J->next_block, 1)) < J->nblocks;)
         prepare_block(J, s, x);
     si_team_barrier(team);
-    /* Backward accumulation: block s acts on rows and columns >= s NB. */
-    for (size_t s = J->nblocks; s-- > 0;) {
-        size_t k0 = s * NB, first = k0 / PW, np = J->npanels - first;
-        size_t a = first + np * (size_t)t / (size_t)nt, b = first + np * (size_t)(t + 1) / (size_t)nt;
-        for (size_t p = a; p < b; p++)
-            J->apply(J->Q + p * m * PW + k0 * PW, J->V + voff(m, s), J->T + s * NB * NB, m - k0);
-        si_team_barrier(team);
+    /* Backward accumulation: block s acts on rows and columns >= s NB, and
+     * each column only depends on itself, so a group of panels goes through
+     * all its blocks (s from high to low) without waiting for the others.
+     * Members take groups as they come, the right-most (the most work) first. */
+    for (size_t i; (i = atomic_fetch_add(&J->next_group, 1)) < J->ngroups;) {
+        size_t g = J->ngroups - 1 - i, p0 = g * J->group;
+        size_t p1 = p0 + J->group < J->npanels ? p0 + J->group : J->npanels;
+        size_t smax = (p1 * PW - 1) / NB;
+        if (smax >= J->nblocks)
+            smax = J->nblocks - 1;
+        for (size_t s = smax + 1; s-- > 0;) {
+            size_t k0 = s * NB, pa = k0 / PW > p0 ? k0 / PW : p0;
+            for (size_t p = pa; p < p1; p++)
+                J->apply(J->Q + p * m * PW + k0 * PW, J->V + voff(m, s), J->T + s * NB * NB,
+                         m - k0);
+        }
     }
+    si_team_barrier(team);
     uint64_t o0 = J->nr * (uint64_t)t / (uint64_t)nt, o1 = J->nr * (uint64_t)(t + 1) / (uint64_t)nt;
     store_range(J, o0, o1);
 }
@@ -354,6 +368,13 @@ simdinit_status si_orthogonal_run(void *out, simdinit_dtype dtype, uint64_t nr, 
     /* n <= m: the last block's rows m - (nblocks-1) NB >= n - (nblocks-1) NB >= 1. */
     int nt = nthreads;
     J.npanels = (J.n + PW - 1) / PW;
+    /* About 8 groups per member, at least SI_ORTHO_GROUP panels each (speed only). */
+    J.group = J.npanels / (8 * (size_t)nt);
+    if (J.group < SI_ORTHO_GROUP)
+        J.group = SI_ORTHO_GROUP;
+    J.ngroups = (J.npanels + J.group - 1) / J.group;
+    atomic_init(&J.next_block, 0);
+    atomic_init(&J.next_group, 0);
     if ((size_t)nt > J.npanels)
         nt = (int)J.npanels;   /* no member without a panel */
     J.Q = malloc(J.npanels * PW * J.m * sizeof(double));

@@ -12,6 +12,10 @@
 /* The work matrix is stored in panels of this many columns, each panel
  * rows x PW contiguous (storage only: no bit depends on it). */
 #define SI_ORTHO_PW 8
+/* The fewest panels per unit of work of the accumulation (speed only): a
+ * group goes through all its blocks, each block's V staying in cache while
+ * it passes over the group's panels. */
+#define SI_ORTHO_GROUP 8
 
 /* One block of reflectors applied to one M-row panel (ortho_kernel.h). */
 typedef void (*si_ortho_apply_fn)(double *P, const double *V, const double *T, size_t M);
