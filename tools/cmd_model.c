@@ -1024,9 +1024,20 @@ static int parse_init(const cli_opt *opts, const model_args *a, model_init *init
         init->scheme = simdinit_scheme_default(sk);
         return cli_reject(opts, dist_opts, 6, "with a scheme --init");
     }
-    int kind;
-    if (cli_lookup("--init", name, cli_dist_name, &kind) != 0)
-        return CLI_EXIT_USAGE;
+    int kind = -1;
+    for (int i = 0; cli_dist_name(i) != NULL; i++)
+        if (strcmp(cli_dist_name(i), name) == 0)
+            kind = i;
+    if (kind < 0) {
+        char list[600] = "hf, dummy, uniform, normal, trunc_normal";
+        const char *sn;
+        for (int i = 0; (sn = simdinit_scheme_name((simdinit_scheme_kind)i)) != NULL; i++)
+            if (i != SIMDINIT_TORCH_LINEAR_BIAS && strlen(list) + strlen(sn) + 3 < sizeof list) {
+                strcat(list, ", ");
+                strcat(list, sn);
+            }
+        return cli_fail(CLI_EXIT_USAGE, "unknown --init '%s' (expected %s)", name, list);
+    }
     init->kind = INIT_DIST;
     int rc = 0;
     switch ((simdinit_dist_kind)kind) {

@@ -669,6 +669,8 @@ def test_bad_configs():
     expect_usage_error("--only no match", ["model", "--config", cfgp, "--only", "nothing*",
                                            "--out", out], "--only", out)
     expect_usage_error("unknown preset", ["model", "--preset", "gpt5", "--out", out], "gpt5", out)
+    expect_usage_error("unknown init", ["model", "--config", cfgp, "--init", "foo", "--out", out],
+                       "xavier_uniform", out)
     check(leftovers(TMP) == [], "bad configs: no temporaries: %r" % leftovers(TMP))
 
 
