@@ -370,3 +370,128 @@ def shard(global_shape, dim, rank, world_size):
     loc = list(g)
     loc[dim] = e - s
     return tuple(offs), tuple(loc)
+
+
+# --- structured initializers (whole tensors; docs/STREAM.md §4) ----------------
+
+STRUCTURED = ("orthogonal", "eye", "identity", "dirac", "delta_orthogonal", "sparse")
+
+
+def _int(x, what):
+    if isinstance(x, bool) or not hasattr(x, "__index__"):
+        raise _lib.SimdinitTypeError(_lib.ERR_BAD_PARAM, "%s must be an integer, got %r"
+                                     % (what, type(x).__name__))
+    return int(x.__index__())
+
+
+def _rows_cols(shape):
+    if len(shape) < 2:
+        raise SimdinitError(_lib.ERR_BAD_SHAPE, "Only tensors with 2 or more dimensions are "
+                            "supported")
+    return shape[0], numel(shape[1:])
+
+
+def structured_call(kind, shape, params, seed, stream, threads):
+    """A function ptr -> status that writes the whole tensor of `shape` by the
+    structured initializer `kind` with `params` (a dict); arguments are
+    checked here, so the later call can only fail in the library itself."""
+    L = _lib.lib
+    shape = tuple(shape)
+    seed, stream, threads = u64(seed, "seed"), u64(stream, "stream"), threads_arg(threads)
+    p = dict(params)
+
+    def take(name, default, conv=_float):
+        v = p.pop(name, default)
+        return conv(v, name)
+
+    if kind == "orthogonal":
+        gain = take("gain", 1.0)
+        axis = p.pop("column_axis", None)
+        if axis is None:
+            rows, cols = _rows_cols(shape)
+            fn = lambda ptr, code: L.simdinit_orthogonal(ptr, code, rows, cols, gain,  # noqa
+                                                         seed, stream, threads)
+        else:
+            axis = _int(axis, "column_axis")
+            arr, nd = shape_array(shape)
+            fn = lambda ptr, code: L.simdinit_orthogonal_axis(ptr, code, arr, nd, axis,  # noqa
+                                                              gain, seed, stream, threads)
+    elif kind in ("eye", "identity"):
+        if len(shape) != 2:
+            raise SimdinitError(_lib.ERR_BAD_SHAPE, "Only tensors with 2 dimensions are "
+                                "supported")
+        gain = take("gain", 1.0)
+        fn = lambda ptr, code: L.simdinit_eye(ptr, code, shape[0], shape[1], gain)  # noqa
+    elif kind == "dirac":
+        groups = take("groups", 1, _int)
+        if groups <= 0:
+            raise SimdinitError(_lib.ERR_BAD_PARAM, "groups must be >= 1")
+        arr, nd = shape_array(shape)
+        fn = lambda ptr, code: L.simdinit_dirac(ptr, code, arr, nd, groups)  # noqa
+    elif kind == "delta_orthogonal":
+        scale = take("scale", 1.0)
+        axis = take("column_axis", -1, _int)
+        arr, nd = shape_array(shape)
+        fn = lambda ptr, code: L.simdinit_delta_orthogonal(ptr, code, arr, nd, axis, scale,  # noqa
+                                                           seed, stream, threads)
+    elif kind == "sparse":
+        if len(shape) != 2:
+            raise SimdinitError(_lib.ERR_BAD_SHAPE, "Only tensors with 2 dimensions are "
+                                "supported")
+        if "sparsity" not in p:
+            raise SimdinitError(_lib.ERR_BAD_PARAM, "sparse needs sparsity")
+        sparsity, std = take("sparsity", None), take("std", 0.01)
+        fn = lambda ptr, code: L.simdinit_sparse(ptr, code, shape[0], shape[1], sparsity,  # noqa
+                                                 std, seed, stream, threads)
+    else:
+        raise SimdinitError(_lib.ERR_BAD_ENUM, "unknown structured initializer %r (one of %s)"
+                            % (kind, ", ".join(STRUCTURED)))
+    if p:
+        raise SimdinitError(_lib.ERR_BAD_PARAM, "%s does not take %s"
+                            % (kind, ", ".join(sorted(p))))
+    return fn
+
+
+def structured_check(fn, dtype, n, what):
+    """Validate a structured call without writing: the library checks out == NULL
+    after every other argument (include/simdinit.h)."""
+    st = fn(None, dtype)
+    if n == 0 or st != _lib.ERR_NULL:
+        # (a zero-element tensor is a no-op in the library: its status is final)
+        check(st, what)
+
+
+def jax_dist(shape, scale, mode, distribution, in_axis, out_axis, batch_axis):
+    """The distribution of JAX's variance_scaling with these axes (fans from `shape`)."""
+    def axes_list(v, what):
+        v = (v,) if isinstance(v, int) and not isinstance(v, bool) else tuple(v)
+        if len(v) > _lib.MAX_NDIM:
+            raise SimdinitError(_lib.ERR_BAD_PARAM, "too many %s" % what)
+        return [_int(a, what) for a in v]
+
+    ax = _lib.Axes()
+    for field, count, v in (("in_axes", "n_in", axes_list(in_axis, "in_axis")),
+                            ("out_axes", "n_out", axes_list(out_axis, "out_axis")),
+                            ("batch_axes", "n_batch", axes_list(batch_axis, "batch_axis"))):
+        arr = getattr(ax, field)
+        for i, a in enumerate(v):
+            arr[i] = a
+        setattr(ax, count, len(v))
+    sarr, nd = shape_array(shape)
+    fi, fo = ctypes.c_double(), ctypes.c_double()
+    check(_lib.lib.simdinit_fans_axes(sarr, nd, ctypes.byref(ax), ctypes.byref(fi),
+                                      ctypes.byref(fo)), "fans of %s" % (tuple(shape),))
+    d = Dist()
+    check(_lib.lib.simdinit_variance_scaling_jax(
+        _float(scale, "scale"), enum_value(_lib.JAX_FAN_MODES, mode, "fan mode"),
+        enum_value(_lib.VS_DISTRIBUTIONS, distribution, "variance-scaling distribution"),
+        fi.value, fo.value, ctypes.byref(d)), "variance_scaling_jax")
+    return d
+
+
+def block_slices(placement):
+    """Index of the local block in the global tensor, for slicing a full temporary:
+    ("flat", start, stop) or ("block", (slice, ...))."""
+    if placement.kind == "flat":
+        return ("flat", placement.offset, placement.offset + numel(placement.local))
+    return ("block", tuple(slice(o, o + n) for o, n in zip(placement.offsets, placement.local)))

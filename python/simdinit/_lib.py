@@ -77,6 +77,12 @@ class Tensor(ctypes.Structure):
                 ("seed", ctypes.c_uint64), ("stream", ctypes.c_uint64)]
 
 
+class Axes(ctypes.Structure):
+    _fields_ = [("in_axes", ctypes.c_int * MAX_NDIM), ("n_in", ctypes.c_int),
+                ("out_axes", ctypes.c_int * MAX_NDIM), ("n_out", ctypes.c_int),
+                ("batch_axes", ctypes.c_int * MAX_NDIM), ("n_batch", ctypes.c_int)]
+
+
 def _candidates():
     """[(how it was found, path or soname)] in search order."""
     env = os.environ.get("SIMDINIT_LIBRARY")
@@ -144,6 +150,14 @@ _PROTOS = {
                                  _P(Dist)]),
     "simdinit_stream_from_name": (_i, [ctypes.c_char_p, _P(_u64)]),
     "simdinit_default_threads": (_i, []),
+    "simdinit_orthogonal": (_i, [_vp, _i, _u64, _u64, _d, _u64, _u64, _i]),
+    "simdinit_orthogonal_axis": (_i, [_vp, _i, _P(_u64), _i, _i, _d, _u64, _u64, _i]),
+    "simdinit_eye": (_i, [_vp, _i, _u64, _u64, _d]),
+    "simdinit_dirac": (_i, [_vp, _i, _P(_u64), _i, _u64]),
+    "simdinit_delta_orthogonal": (_i, [_vp, _i, _P(_u64), _i, _i, _d, _u64, _u64, _i]),
+    "simdinit_sparse": (_i, [_vp, _i, _u64, _u64, _d, _d, _u64, _u64, _i]),
+    "simdinit_fans_axes": (_i, [_P(_u64), _i, _P(Axes), _P(_d), _P(_d)]),
+    "simdinit_variance_scaling_jax": (_i, [_d, _i, _i, _d, _d, _P(Dist)]),
     "simdinit_backend_name": (ctypes.c_char_p, [_i]),
     "simdinit_backend_from_name": (_i, [ctypes.c_char_p, _P(_i)]),
     "simdinit_backend_usable": (_i, [_i]),
@@ -202,4 +216,5 @@ SCHEMES = _names(lib.simdinit_scheme_name)
 DIST_KINDS = {"uniform": 0, "normal": 1, "trunc_normal": 2, "constant": 3}
 LAYOUTS = {"torch": 0, "keras": 1}
 FAN_MODES = {"fan_in": 0, "fan_out": 1, "fan_avg": 2}
+JAX_FAN_MODES = {"fan_in": 0, "fan_out": 1, "fan_avg": 2, "fan_geo_avg": 3}
 VS_DISTRIBUTIONS = {"truncated_normal": 0, "untruncated_normal": 1, "uniform": 2}

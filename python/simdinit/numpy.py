@@ -239,3 +239,112 @@ for _n in _lib.SCHEMES:
 __all__ += ["uniform_", "uniform", "normal_", "normal", "trunc_normal_", "trunc_normal",
             "constant_", "constant", "zeros_", "zeros", "ones_", "ones", "scheme_", "scheme"]
 del _n
+
+
+# --- structured initializers (whole-tensor values; docs/STREAM.md §4) -----------
+
+def _structured(out, kind, params, dtype, seed, stream, offset, offsets, global_shape,
+                threads):
+    if not isinstance(out, _np.ndarray):
+        raise SimdinitTypeError(_lib.ERR_BAD_PARAM, "out must be a numpy.ndarray, got %s"
+                                % type(out).__name__)
+    if not out.flags.writeable:
+        raise SimdinitError(_lib.ERR_BAD_PARAM, "the array is read-only")
+    code = _code(out.dtype, dtype)
+    placement = _core.Placement(out.shape, global_shape, offset, offsets)
+    if placement.glob is None:
+        raise SimdinitError(_lib.ERR_BAD_SHAPE, "a slice (offset=) of a %s tensor needs "
+                            "global_shape=" % kind)
+    fn = _core.structured_call(kind, placement.glob, params, seed, stream, threads)
+    total = _core.numel(placement.glob)
+    _core.structured_check(fn, code, total, kind)
+    if total == 0:
+        return out
+    if placement.kind == "whole" and out.flags.c_contiguous and out.dtype.isnative:
+        _lib.check(fn(out.ctypes.data, code), kind)
+        return out
+    # Shards and other layouts: the whole tensor in a temporary, then the slice.
+    full = _np.empty(placement.glob, dtype=out.dtype)
+    _lib.check(fn(full.ctypes.data, code), kind)
+    sel = _core.block_slices(placement) if placement.kind != "whole" else None
+    if sel is None:
+        out[...] = full
+    elif sel[0] == "flat":
+        out[...] = full.reshape(-1)[sel[1]:sel[2]].reshape(out.shape)
+    else:
+        out[...] = full[sel[1]]
+    return out
+
+
+def orthogonal_(out, gain=1.0, *, column_axis=None, dtype=None, seed=0, stream=0, offset=None,
+                offsets=None, global_shape=None, threads=0):
+    """A (semi-)orthogonal matrix times gain, Haar-distributed, as
+    torch.nn.init.orthogonal_ (rows = shape[0], columns = the product of the
+    rest); with column_axis (JAX orthogonal(scale, column_axis); -1 is Keras's
+    Orthogonal), the columns are that axis. Shards get the slice of the whole
+    tensor's values (computed whole, in a temporary)."""
+    params = {"gain": gain}
+    if column_axis is not None:
+        params["column_axis"] = column_axis
+    return _structured(out, "orthogonal", params, dtype, seed, stream, offset, offsets,
+                       global_shape, threads)
+
+
+def eye_(out, gain=1.0, *, dtype=None):
+    """The 2-D identity times gain (torch eye_, Keras Identity(gain))."""
+    return _structured(out, "eye", {"gain": gain}, dtype, 0, 0, None, None, None, 0)
+
+
+identity_ = eye_
+
+
+def dirac_(out, groups=1, *, dtype=None):
+    """torch.nn.init.dirac_ for a 3-, 4- or 5-D (out, in, *kernel) weight."""
+    return _structured(out, "dirac", {"groups": groups}, dtype, 0, 0, None, None, None, 0)
+
+
+def delta_orthogonal_(out, scale=1.0, column_axis=-1, *, dtype=None, seed=0, stream=0,
+                      threads=0):
+    """JAX delta_orthogonal for a 3-, 4- or 5-D (*spatial, in, out) kernel."""
+    return _structured(out, "delta_orthogonal", {"scale": scale, "column_axis": column_axis},
+                       dtype, seed, stream, None, None, None, threads)
+
+
+def sparse_(out, sparsity, std=0.01, *, dtype=None, seed=0, stream=0, offset=None, offsets=None,
+            global_shape=None, threads=0):
+    """torch.nn.init.sparse_: N(0, std) with ceil(sparsity * rows) zeros per
+    column, the zero rows chosen by the stream (docs/STREAM.md §4.7)."""
+    return _structured(out, "sparse", {"sparsity": sparsity, "std": std}, dtype, seed, stream,
+                       offset, offsets, global_shape, threads)
+
+
+def variance_scaling_jax_(out, scale=1.0, mode="fan_in", distribution="truncated_normal", *,
+                          in_axis=-2, out_axis=-1, batch_axis=(), dtype=None, seed=0, stream=0,
+                          offset=None, offsets=None, global_shape=None, threads=0):
+    """jax.nn.initializers.variance_scaling(scale, mode, distribution, in_axis,
+    out_axis, batch_axis), modes fan_in, fan_out, fan_avg, fan_geo_avg; fans
+    from global_shape (default the array's shape)."""
+    shape = out.shape if global_shape is None else global_shape
+    dist = _core.jax_dist(shape, scale, mode, distribution, in_axis, out_axis, batch_axis)
+    return _fill_array(out, ("dist", dist), dtype, seed, stream, offset, offsets, global_shape,
+                       threads, "torch")
+
+
+def _structured_new(name, inplace):
+    def new(shape, *args, dtype="float32", **kw):
+        return inplace(_new(shape, dtype), *args, dtype=_arg_dtype(dtype), **kw)
+    new.__name__ = new.__qualname__ = name
+    new.__doc__ = "A new array of `shape` by %s (arguments as %s_)." % (name, name)
+    return new
+
+
+orthogonal = _structured_new("orthogonal", orthogonal_)
+eye = _structured_new("eye", eye_)
+identity = eye
+dirac = _structured_new("dirac", dirac_)
+delta_orthogonal = _structured_new("delta_orthogonal", delta_orthogonal_)
+sparse = _structured_new("sparse", sparse_)
+variance_scaling_jax = _structured_new("variance_scaling_jax", variance_scaling_jax_)
+__all__ += ["orthogonal_", "orthogonal", "eye_", "eye", "identity_", "identity", "dirac_",
+            "dirac", "delta_orthogonal_", "delta_orthogonal", "sparse_", "sparse",
+            "variance_scaling_jax_", "variance_scaling_jax"]

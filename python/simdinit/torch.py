@@ -38,7 +38,8 @@ from ._lib import SimdinitError, SimdinitTypeError
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
            "eye_", "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
-           "kaiming_normal_", "orthogonal_", "sparse_", "scheme_", "init_module", "shard",
+           "kaiming_normal_", "orthogonal_", "sparse_", "identity_", "delta_orthogonal_",
+           "variance_scaling_jax_", "scheme_", "init_module", "shard",
            "shard_of", "stream_from_name", "SimdinitError", "SUPPORTED_DTYPES"]
 
 _CODES = {_torch.float32: _lib.DTYPES["f32"], _torch.float64: _lib.DTYPES["f64"],
@@ -189,16 +190,58 @@ def zeros_(tensor):
     return constant_(tensor, 0.0)
 
 
+def _structured(tensor, kind, params, seed, stream, generator, threads, offset=None,
+                offsets=None, global_shape=None):
+    """A whole-tensor initializer of the library (docs/STREAM.md §4). Shards and
+    non-contiguous or non-CPU tensors get the slice of the whole tensor's
+    values through a temporary."""
+    if not isinstance(tensor, _torch.Tensor):
+        raise SimdinitTypeError(_lib.ERR_BAD_PARAM, "expected a torch.Tensor, got %s"
+                                % type(tensor).__name__)
+    placement = _core.Placement(tensor.shape, global_shape, offset, offsets)
+    if placement.glob is None:
+        raise SimdinitError(_lib.ERR_BAD_SHAPE, "a slice (offset=) of a %s tensor needs "
+                            "global_shape=" % kind)
+    code = _dtype_code(tensor)
+    # Validate first (nothing drawn from a generator, nothing written on error).
+    fn = _core.structured_call(kind, placement.glob, params, 0, 0, threads)
+    total = _core.numel(placement.glob)
+    _core.structured_check(fn, code, total, kind)
+    if tensor.is_meta or total == 0:
+        return tensor
+    if kind not in ("eye", "dirac"):
+        seed, stream = _seed_stream(seed, stream, generator)
+        fn = _core.structured_call(kind, placement.glob, params, seed, stream, threads)
+    if placement.kind == "whole" and tensor.is_cpu and tensor.is_contiguous():
+        _lib.check(fn(tensor.data_ptr(), code), kind)
+        _bump_version(tensor)
+        return tensor
+    full = _torch.empty(placement.glob, dtype=tensor.dtype)
+    _lib.check(fn(full.data_ptr(), code), kind)
+    if placement.kind == "whole":
+        part = full
+    else:
+        sel = _core.block_slices(placement)
+        part = (full.reshape(-1)[sel[1]:sel[2]].reshape(tensor.shape) if sel[0] == "flat"
+                else full[sel[1]])
+    with _torch.no_grad():
+        tensor.copy_(part)
+    return tensor
+
+
 def eye_(tensor):
     """The 2-D identity, exactly as torch.nn.init.eye_ (no randomness)."""
     if tensor.ndimension() != 2:
         raise SimdinitError(_lib.ERR_BAD_SHAPE, "Only tensors with 2 dimensions are supported")
-    with _torch.no_grad():
-        tensor.zero_()
-        n = min(tensor.shape)
-        idx = _torch.arange(n, device=tensor.device)
-        tensor[idx, idx] = 1
-    return tensor
+    if tensor.dtype not in _CODES:
+        with _torch.no_grad():   # other dtypes, as torch fills them
+            return _torch.eye(*tensor.shape, out=tensor)
+    return _structured(tensor, "eye", {"gain": 1.0}, 0, 0, None, 0)
+
+
+def identity_(tensor, gain=1.0):
+    """Keras Identity(gain): the 2-D identity times gain."""
+    return _structured(tensor, "eye", {"gain": gain}, 0, 0, None, 0)
 
 
 def dirac_(tensor, groups=1):
@@ -207,39 +250,64 @@ def dirac_(tensor, groups=1):
     if dims not in (3, 4, 5):
         raise SimdinitError(_lib.ERR_BAD_SHAPE,
                             "Only tensors with 3, 4, or 5 dimensions are supported")
-    sizes = tensor.size()
-    if sizes[0] % groups != 0:
+    if tensor.size(0) % groups != 0:
         raise SimdinitError(_lib.ERR_BAD_PARAM, "dim 0 must be divisible by groups")
-    per = sizes[0] // groups
-    centre = tuple(s // 2 for s in sizes[2:])
-    with _torch.no_grad():
-        tensor.zero_()
-        for g in range(groups):
-            for d in range(min(per, sizes[1])):
-                tensor[(g * per + d, d) + centre] = 1
-    return tensor
+    if tensor.dtype not in _CODES:
+        sizes, per = tensor.size(), tensor.size(0) // groups
+        centre = tuple(s // 2 for s in sizes[2:])
+        with _torch.no_grad():   # other dtypes, as torch fills them
+            tensor.zero_()
+            for g in range(groups):
+                for d in range(min(per, sizes[1])):
+                    tensor[(g * per + d, d) + centre] = 1
+        return tensor
+    return _structured(tensor, "dirac", {"groups": groups}, 0, 0, None, 0)
 
 
-def _fallback(name):
-    fn = getattr(_torch.nn.init, name)
+def orthogonal_(tensor, gain=1, generator=None, *, column_axis=None, seed=None, stream=None,
+                offset=None, offsets=None, global_shape=None, threads=0):
+    """A Haar-distributed (semi-)orthogonal matrix times gain, as
+    torch.nn.init.orthogonal_ (rows = shape[0], columns = the product of the
+    rest); column_axis= gives JAX's flattening (-1: Keras's Orthogonal).
+    Shards get the slice of the whole tensor (computed whole, on the CPU)."""
+    if tensor.ndimension() < 2:
+        raise SimdinitError(_lib.ERR_BAD_SHAPE, "Only tensors with 2 or more dimensions are "
+                            "supported")
+    if tensor.numel() == 0:
+        return tensor
+    params = {"gain": gain}
+    if column_axis is not None:
+        params["column_axis"] = column_axis
+    return _structured(tensor, "orthogonal", params, seed, stream, generator, threads, offset,
+                       offsets, global_shape)
 
-    def call(tensor, *args, **kwargs):
-        warnings.warn("simdinit.torch.%s is torch.nn.init.%s: simdinit has no %s yet, so these "
-                      "values come from torch's generator, without simdinit's guarantees"
-                      % (name, name, name), FallbackWarning, stacklevel=2)
-        return fn(tensor, *args, **kwargs)
 
-    call.__name__ = call.__qualname__ = name
-    call.__doc__ = "torch.nn.init.%s, called as is (with a FallbackWarning)." % name
-    return call
-
-
-class FallbackWarning(UserWarning):
-    """A simdinit.torch function ran torch.nn.init's own code (no simdinit bits)."""
+def sparse_(tensor, sparsity, std=0.01, generator=None, *, seed=None, stream=None, offset=None,
+            offsets=None, global_shape=None, threads=0):
+    """torch.nn.init.sparse_: N(0, std) with ceil(sparsity * rows) zeros in every
+    column; which rows are zero comes from (seed, stream) (docs/STREAM.md §4.7)."""
+    if tensor.ndimension() != 2:
+        raise SimdinitError(_lib.ERR_BAD_SHAPE, "Only tensors with 2 dimensions are supported")
+    return _structured(tensor, "sparse", {"sparsity": sparsity, "std": std}, seed, stream,
+                       generator, threads, offset, offsets, global_shape)
 
 
-orthogonal_ = _fallback("orthogonal_")
-sparse_ = _fallback("sparse_")
+def delta_orthogonal_(tensor, scale=1.0, column_axis=-1, generator=None, *, seed=None,
+                      stream=None, threads=0):
+    """JAX delta_orthogonal for a 3-, 4- or 5-D (*spatial, in, out) kernel."""
+    return _structured(tensor, "delta_orthogonal", {"scale": scale, "column_axis": column_axis},
+                       seed, stream, generator, threads)
+
+
+def variance_scaling_jax_(tensor, scale=1.0, mode="fan_in", distribution="truncated_normal",
+                          generator=None, *, in_axis=-2, out_axis=-1, batch_axis=(), seed=None,
+                          stream=None, offset=None, offsets=None, global_shape=None, threads=0):
+    """jax.nn.initializers.variance_scaling with in_axis, out_axis, batch_axis and the
+    fan_geo_avg mode; fans from global_shape (default the tensor's shape)."""
+    shape = tuple(tensor.shape) if global_shape is None else tuple(global_shape)
+    dist = _core.jax_dist(shape, scale, mode, distribution, in_axis, out_axis, batch_axis)
+    return _write(tensor, _place(offset, offsets, global_shape), ("dist", dist), seed, stream,
+                  generator, threads)
 
 
 def _fan_check(tensor):
@@ -439,6 +507,15 @@ def _spec_from_user(rule_value, what):
     "std": 0.02} or {"scheme": "kaiming_uniform", "a": 2.2, ...}, or "skip"."""
     if rule_value == "skip":
         return "skip"
+    if isinstance(rule_value, str) and rule_value in _core.STRUCTURED:
+        return ("structured", "eye" if rule_value == "identity" else rule_value, {})
+    if isinstance(rule_value, dict) and "init" in rule_value:
+        d = dict(rule_value)
+        kind = d.pop("init")
+        if kind not in _core.STRUCTURED:
+            raise SimdinitError(_lib.ERR_BAD_ENUM, "%s: unknown init %r (one of %s)"
+                                % (what, kind, ", ".join(_core.STRUCTURED)))
+        return ("structured", "eye" if kind == "identity" else kind, d)
     if isinstance(rule_value, str):
         if rule_value in ("zeros", "ones"):
             return ("dist", _core.dist_constant(0.0 if rule_value == "zeros" else 1.0))
@@ -478,8 +555,10 @@ def init_module(module, seed=0, *, rule=None, preset=None, initializer_range=0.0
          transposes, Embedding(Bag), LayerNorm, GroupNorm, BatchNorm*/InstanceNorm*,
          MultiheadAttention, RNN/LSTM/GRU, PReLU).
     An init is a scheme name (simdinit.SCHEMES), "uniform"/"normal"/"trunc_normal"
-    (their defaults), "zeros", "ones", "skip", or a dict such as
-    {"dist": "normal", "std": 0.02} or {"scheme": "kaiming_normal", "mode": "fan_out"}.
+    (their defaults), "zeros", "ones", "skip", a structured initializer
+    ("orthogonal", "eye", "dirac", "sparse", "delta_orthogonal"), or a dict such as
+    {"dist": "normal", "std": 0.02}, {"scheme": "kaiming_normal", "mode": "fan_out"}
+    or {"init": "orthogonal", "gain": 2.0}.
     A parameter no rule covers raises SimdinitError (unknown="error") or is left
     untouched (unknown="skip").
 
@@ -534,7 +613,22 @@ def init_module(module, seed=0, *, rule=None, preset=None, initializer_range=0.0
         raise SimdinitError(_lib.ERR_BAD_PARAM, "no init rule for %d parameter(s): %s; pass "
                             "rule= or unknown='skip'" % (len(missing), ", ".join(missing[:8]) +
                                                          (" ..." if len(missing) > 8 else "")))
+    structured = [j for j in jobs if j[2][0] == "structured"]
+    jobs = [j for j in jobs if j[2][0] != "structured"]
+    calls = []
+    for qual, param, (_, kind, params) in structured:   # validated before any write
+        if param.is_meta:
+            continue
+        fn = _core.structured_call(kind, tuple(param.shape), params, seed,
+                                   _core.stream_from_name(qual), threads)
+        try:
+            _core.structured_check(fn, _dtype_code(param), param.numel(), kind)
+        except SimdinitError as e:
+            raise SimdinitError(e.status, "%s (%s)" % (qual, kind)) from None
+        calls.append((qual, param, kind, params))
     _init_tensors(jobs, seed, threads)
+    for qual, param, kind, params in calls:
+        _structured(param, kind, params, seed, _core.stream_from_name(qual), None, threads)
     with _torch.no_grad():
         for what, mod in post:
             if what == "pad" and not mod.weight.is_meta:

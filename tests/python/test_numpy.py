@@ -227,3 +227,42 @@ def test_forked_child_fills_with_threads():
     p.join(60)
     assert p.exitcode == 0
     assert got == want.tobytes()
+
+
+def test_structured_numpy(cli_fill):
+    q = snp.orthogonal((8, 5), seed=2, dtype="float64")
+    assert np.abs(q.T @ q - np.eye(5)).max() < 1e-14
+    assert np.array_equal(snp.orthogonal((8, 5), seed=2, dtype="bfloat16"),
+                          cli_fill("bf16", "--scheme", "orthogonal", "--shape", "8,5",
+                                   "--seed", 2))
+    f = np.empty((8, 5), np.float32, order="F")
+    snp.orthogonal_(f, seed=2)
+    assert np.array_equal(f, snp.orthogonal((8, 5), seed=2))
+    part = np.empty((3,), np.float32)
+    snp.orthogonal_(part, seed=2, global_shape=(8, 5), offset=11)
+    assert np.array_equal(part, snp.orthogonal((8, 5), seed=2).reshape(-1)[11:14])
+    assert np.array_equal(snp.dirac((6, 4, 3, 3), 2), cli_fill("f32", "--scheme", "dirac",
+                                                               "--shape", "6,4,3,3",
+                                                               "--groups", 2))
+    canary = np.full((4, 4), 3.0, np.float32)
+    with pytest.raises(simdinit.SimdinitError):
+        snp.sparse_(canary, -0.1)
+    with pytest.raises(simdinit.SimdinitError):
+        snp.orthogonal_(canary, seed=2, global_shape=(4, 4), offset=1)
+    assert (canary == 3.0).all()
+
+
+def test_variance_scaling_jax_axes():
+    shape = (3, 3, 16, 32)
+    fan_in, fan_out = 9 * 16, 9 * 32
+    for mode, n in (("fan_in", fan_in), ("fan_out", fan_out), ("fan_avg", (fan_in + fan_out) / 2),
+                    ("fan_geo_avg", (fan_in * fan_out) ** 0.5)):
+        a = snp.variance_scaling_jax(shape, 2.0, mode, "uniform", seed=1, dtype="float64")
+        lim = (3 * 2.0 / n) ** 0.5
+        assert a.max() < lim and a.min() >= -lim and a.max() > 0.95 * lim
+    # in_axis/out_axis/batch_axis: a (batch, in, out) kernel with batch_axis=0
+    b = snp.variance_scaling_jax((4, 10, 20), 1.0, "fan_in", "untruncated_normal", in_axis=1,
+                                 out_axis=2, batch_axis=0, seed=1, dtype="float64")
+    assert abs(b.std() - (1 / 10) ** 0.5) < 0.02
+    with pytest.raises(simdinit.SimdinitError):
+        snp.variance_scaling_jax((4, 10), in_axis=5)

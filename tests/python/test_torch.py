@@ -30,8 +30,6 @@ def bits(t):
 def test_signature_starts_with_torchs(name):
     ours = list(inspect.signature(getattr(sinit, name)).parameters.values())
     theirs = list(inspect.signature(getattr(torch.nn.init, name)).parameters.values())
-    if name in ("orthogonal_", "sparse_"):
-        return  # torch's own function, called as is
     for o, t in zip(ours, theirs):
         assert o.name == t.name, name
         assert o.default == t.default or (o.default is inspect.Parameter.empty and
@@ -209,12 +207,83 @@ def test_eye_and_dirac_equal_torch():
                            torch.nn.init.dirac_(torch.empty(shape), g))
 
 
-def test_orthogonal_and_sparse_fall_back_with_a_warning():
-    with pytest.warns(sinit.FallbackWarning):
-        q = sinit.orthogonal_(torch.empty(8, 8))
-    assert torch.allclose(q @ q.T, torch.eye(8), atol=1e-5)
-    with pytest.warns(sinit.FallbackWarning):
-        sinit.sparse_(torch.empty(10, 4), 0.5)
+def test_orthogonal_is_orthogonal_and_haar_like_torchs():
+    for shape in ((64, 64), (40, 100), (100, 40), (12, 3, 5, 5)):
+        q = sinit.orthogonal_(torch.empty(shape, dtype=torch.float64), seed=3).reshape(shape[0], -1)
+        g = q @ q.T if q.shape[0] <= q.shape[1] else q.T @ q
+        assert (g - torch.eye(g.shape[0], dtype=torch.float64)).abs().max() < 1e-13
+    ours = sinit.orthogonal_(torch.empty(96, 96, dtype=torch.float64), seed=1).numpy()
+    torch.manual_seed(0)
+    theirs = torch.nn.init.orthogonal_(torch.empty(96, 96, dtype=torch.float64)).numpy()
+    assert stats.ks_2samp(ours.ravel(), theirs.ravel()).pvalue > 1e-4
+    ph = lambda m: np.angle(np.linalg.eigvals(m))  # noqa: E731
+    assert stats.ks_2samp(ph(ours), ph(theirs), method="asymp").pvalue > 1e-4
+    assert stats.kstest(ph(ours), stats.uniform(-np.pi, 2 * np.pi).cdf).pvalue > 1e-4
+
+
+def test_structured_equal_the_cli_and_numpy(cli_fill):
+    t = sinit.orthogonal_(torch.empty(30, 2, 4), gain=2.0, seed=5, stream=1)
+    ref = cli_fill("f32", "--scheme", "orthogonal", "--shape", "30,2,4", "--gain", 2.0,
+                   "--seed", 5, "--stream", 1)
+    assert np.array_equal(t.numpy(), ref)
+    assert np.array_equal(snp.orthogonal((30, 2, 4), 2.0, seed=5, stream=1), ref)
+    k = sinit.orthogonal_(torch.empty(6, 10), column_axis=-1, seed=5)
+    assert np.array_equal(k.numpy(), cli_fill("f32", "--scheme", "orthogonal", "--shape", "6,10",
+                                              "--layout", "keras", "--seed", 5))
+    sp = sinit.sparse_(torch.empty(20, 7, dtype=torch.bfloat16), 0.3, std=0.5, seed=8)
+    ref = cli_fill("bf16", "--scheme", "sparse", "--shape", "20,7", "--sparsity", 0.3,
+                   "--std", 0.5, "--seed", 8)
+    assert np.array_equal(bits(sp), ref)
+    assert ((sp == 0).sum(0) == math.ceil(0.3 * 20)).all()
+    d = sinit.delta_orthogonal_(torch.empty(3, 3, 4, 6), seed=2)
+    assert np.array_equal(d.numpy(), cli_fill("f32", "--scheme", "delta_orthogonal",
+                                              "--shape", "3,3,4,6", "--seed", 2))
+    assert torch.equal(sinit.identity_(torch.empty(3, 5), 3.0), 3.0 * torch.eye(3, 5))
+
+
+def test_structured_shards_are_slices_of_the_whole():
+    full = sinit.orthogonal_(torch.empty(50, 31), seed=6)
+    for dim in (0, 1):
+        parts = [sinit.shard_of(sinit.orthogonal_, (50, 31), dim, seed=6, rank=r, world_size=3)
+                 for r in range(3)]
+        assert torch.equal(torch.cat(parts, dim), full)
+    sp = sinit.sparse_(torch.empty(40, 9), 0.25, seed=1)
+    part = sinit.sparse_(torch.empty(40, 3), 0.25, seed=1, global_shape=(40, 9),
+                         offsets=(0, 3))
+    assert torch.equal(part, sp[:, 3:6])
+
+
+def test_structured_errors_and_seeding():
+    for call in (lambda m: m.orthogonal_(torch.empty(5)),
+                 lambda m: m.sparse_(torch.empty(5, 2, 2), 0.1)):
+        with pytest.raises(Exception) as theirs:
+            call(torch.nn.init)
+        with pytest.raises(simdinit.SimdinitError) as ours:
+            call(sinit)
+        assert isinstance(ours.value, type(theirs.value))
+    t = torch.full((6, 4), 7.0)
+    for bad in (lambda: sinit.sparse_(t, 1.5, seed=1), lambda: sinit.sparse_(t, 0.5, std=-1),
+                lambda: sinit.orthogonal_(t, gain=float("nan"), seed=1),
+                lambda: sinit.dirac_(torch.full((4, 2, 3), 7.0), groups=3)):
+        with pytest.raises(simdinit.SimdinitError):
+            bad()
+    assert (t == 7.0).all()
+    torch.manual_seed(1)
+    a = sinit.orthogonal_(torch.empty(8, 8))
+    torch.manual_seed(1)
+    assert torch.equal(sinit.orthogonal_(torch.empty(8, 8)), a)
+
+
+def test_init_module_structured_rules():
+    lstm = torch.nn.LSTM(8, 16)
+    sinit.init_module(lstm, seed=4, rule={"weight_hh_*": {"init": "orthogonal", "gain": 1.0}})
+    w = lstm.weight_hh_l0.detach()
+    ref = sinit.orthogonal_(torch.empty(64, 16), seed=4,
+                            stream=simdinit.stream_from_name("weight_hh_l0"))
+    assert torch.equal(w, ref)
+    with pytest.raises(simdinit.SimdinitError, match="weight_ih_l0"):
+        sinit.init_module(lstm, seed=4, rule={"weight_ih_*": {"init": "sparse",
+                                                              "sparsity": 2.0}})
 
 
 def test_shard_of_equals_slice_of_full():
