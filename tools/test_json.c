@@ -203,7 +203,8 @@ static void test_writer(void)
                          "    {}\n  ],\n  \"c\": null,\n  \"torch_dtype\": \"bfloat16\"\n}") == 0,
           "indented, sorted, overridden: %s", pretty);
     char *added = write_text(&d.root, 0, true, "dtype", "\"f16\"");
-    CHECK(strstr(added, "\"dtype\":\"f16\"") != NULL && strstr(added, "\"torch_dtype\":\"float32\""),
+    CHECK(strstr(added, "\"dtype\":\"f16\"") != NULL &&
+              strstr(added, "\"torch_dtype\":\"float32\"") != NULL,
           "an override key that is absent is added: %s", added);
     json_doc d2;
     if (parse_ok(pretty, (size_t)-1, &d2)) {
