@@ -26,7 +26,7 @@ const char *simdinit_strerror(simdinit_status s)
     case SIMDINIT_ERR_RANGE: return "parameters exceed the range of the output type, or no value of the output type lies in the requested interval";
     case SIMDINIT_ERR_BAD_SHAPE: return "invalid shape: bad ndim or too few dimensions for the layout";
     case SIMDINIT_ERR_OUT_OF_TENSOR: return "range [offset, offset + n) exceeds the tensor's element count";
-    case SIMDINIT_ERR_BAD_PARAM: return "parameter outside its domain (gain and scale must be > 0)";
+    case SIMDINIT_ERR_BAD_PARAM: return "parameter outside its domain (for example nthreads < 0, gain or scale <= 0, sparsity outside [0, 1], groups not dividing the channels)";
     case SIMDINIT_ERR_BACKEND_UNAVAILABLE: return "backend not compiled in or not usable on this CPU";
     case SIMDINIT_ERR_BAD_ENV: return "SIMDINIT_BACKEND names an unknown backend or one not usable on this CPU, SIMDINIT_STORES an unknown store policy, or SIMDINIT_NUM_THREADS is not a thread count from 1 to 256";
     case SIMDINIT_ERR_NOMEM: return "out of memory";
