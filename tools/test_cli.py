@@ -28,6 +28,7 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL:", what)
+    return cond
 
 
 def run(*args, env=None, timeout=120):

@@ -21,16 +21,11 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_cli import check, failures  # noqa: E402  (the same check and failure list)
+
 EXE = None
 TMP = None
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-    return cond
 
 
 def run(*args, timeout=300, preexec_fn=None):
