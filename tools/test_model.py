@@ -428,6 +428,15 @@ def test_list_and_presets():
     g2 = {"n_embd": 768, "n_layer": 12, "n_head": 12, "vocab_size": 50257}
     check(got == [(n, "x".join(map(str, s))) for n, s, _ in expected_gpt2(g2)],
           "gpt2 tensor list")
+    # The base-model classes: no prefix, no head.
+    for cfg, want in ((dict(LLAMA_TINY, architectures=["LlamaModel"]),
+                       [h[len("model."):] for h, _, _, _ in expected_llama(LLAMA_TINY)
+                        if h.startswith("model.")]),
+                      (dict(GPT2_TINY, architectures=["GPT2Model"]),
+                       [n for n, _, _ in expected_gpt2(GPT2_TINY, causal=False)])):
+        rc, dry, err = run("model", "--config", write_config("base.json", cfg), "--dry-run")
+        got = [l.split()[1] for l in dry.splitlines() if l.startswith("tensor ")]
+        check(rc == 0 and got == want, "%s tensor names: %r" % (cfg["architectures"][0], got[:3]))
     # 8B bf16 is sharded as transformers does at 5GB: 4 shards.
     _, dry, _ = run("model", "--preset", "llama-3-8b", "--dry-run")
     files = [l.split()[1] for l in dry.splitlines() if l.startswith("file ")]
