@@ -459,15 +459,15 @@ def test_gpt2():
     full = check_folder("gpt2 tiny", out, exp, seed, "F32", GPT2_TINY)
     check(len([f for f in os.listdir(out) if f.endswith(".safetensors")]) > 1,
           "gpt2 tiny is sharded")
-    # Any thread count writes the same bytes; --progress and --quiet.
-    for threads, flag in (("1", "--progress"), ("4", "--quiet")):
+    # Any thread count and backend write the same bytes; --progress and --quiet.
+    for threads, flag in (("1", "--progress"), ("4", "--quiet"), ("2", "--backend=scalar")):
         o = os.path.join(TMP, "gpt2_t" + threads)
         rc, so, err = run("model", "--config", cfgp, "--seed", str(seed), "--dtype", "f32",
                           "--out", o, "--max-shard-size", "200KB", "--threads", threads, flag)
         same = sorted(os.listdir(o)) == sorted(os.listdir(out)) and all(
             open(os.path.join(o, f), "rb").read() == open(os.path.join(out, f), "rb").read()
             for f in os.listdir(out))
-        check(rc == 0 and same, "--threads %s writes the same folder" % threads)
+        check(rc == 0 and same, "--threads %s %s writes the same folder" % (threads, flag))
         if flag == "--progress":
             check("100.0%" in err and "GB/s" in err and "ETA" in err, "--progress: %r" % err)
         else:
