@@ -631,8 +631,17 @@ static int build_scheme_job(const cli_opt *opts, const fill_args *args, fill_job
         if ((rc = cli_reject(opts, st_only, COUNT_OF(st_only), context)) != 0)
             return rc;
     }
-    if (simdinit_scheme_from_name(args->scheme, &kind) != SIMDINIT_OK)
-        return cli_lookup("--scheme", args->scheme, cli_scheme_name, &v);
+    if (simdinit_scheme_from_name(args->scheme, &kind) != SIMDINIT_OK) {
+        /* the library's schemes and the structured ones above */
+        char names[1024];
+        size_t len = 0;
+        for (int i = 0; cli_scheme_name(i) != NULL && len < sizeof names; i++)
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s, ", cli_scheme_name(i));
+        for (int k = 1; k < ST_COUNT && len < sizeof names; k++)
+            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", st_names[k],
+                                    k + 1 < ST_COUNT ? ", " : "");
+        return cli_fail(CLI_EXIT_USAGE, "unknown --scheme '%s' (expected %s)", args->scheme, names);
+    }
     if ((rc = cli_reject(opts, dist_only, COUNT_OF(dist_only), "with --scheme")) != 0)
         return rc;
     if (!opts[O_SHAPE].seen)
