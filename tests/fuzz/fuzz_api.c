@@ -32,6 +32,7 @@
 
 #include "internal.h"   /* si_block_elems for the plan_chunks block property */
 #include "hard_util.h"
+#include "fuzz/fuzz_check.h"
 
 #define CALL_LIMIT_S 2.0
 #define MAX_N 4096
@@ -110,15 +111,6 @@ static size_t count(rd *r)
 
 /* ---- checks --------------------------------------------------------------- */
 
-#define REQUIRE(cond, ...)                                                   \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "fuzz_api: %s:%d: ", __FILE__, __LINE__);        \
-            fprintf(stderr, __VA_ARGS__);                                    \
-            fprintf(stderr, "\n");                                           \
-            abort();                                                         \
-        }                                                                    \
-    } while (0)
 
 static double g_t0;
 static void timer_start(void) { g_t0 = hard_now(); }

@@ -135,7 +135,7 @@ for h in "$root"/tests/fuzz/fuzz_*.c; do
         passed=$((passed + 1))
     else
         echo "FAIL $name: exit $rc after ${execs:-?} execs (log $log, artifacts in $art)"
-        grep -m5 -E 'ERROR|runtime error|fuzz_api:|SUMMARY|Test unit written' "$log"
+        grep -m5 -E 'ERROR|runtime error|fuzz_[a-z0-9_]*\.c:[0-9]+:|SUMMARY|Test unit written' "$log"
         failed=$((failed + 1))
     fi
 done
