@@ -548,7 +548,7 @@ const char *simdinit_version(void);
  * of the Q factor of a Gaussian matrix with the sign correction by diag(R).
  * Computed in double precision as the product of min(rows, cols)
  * Householder reflectors drawn from the normal stream of (seed, stream)
- * (docs/STREAM.md §4.2-4.4), then rounded once to dtype (nearest-even).
+ * (docs/STREAM.md §4.1-4.3), then rounded once to dtype (nearest-even).
  *   torch orthogonal_(w, gain):  rows = shape[0], cols = product of the rest.
  *   Keras Orthogonal(gain):      rows = product of shape[:-1], cols = shape[-1]
  *                                (simdinit_orthogonal_axis with column_axis -1).
