@@ -118,13 +118,13 @@ static const char *option_value(int argc, char **argv, const char *name)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int quiet;
-    if (!quiet) {
+    static int silenced;
+    if (!silenced) {
         FILE *null = fopen("/dev/null", "w");
         if (!null)
             abort();
         stderr = null;   /* cli_fail's lines: glibc's stderr is an assignable FILE * */
-        quiet = 1;
+        silenced = 1;
     }
     if (size > 4096)
         return 0;
