@@ -28,7 +28,9 @@
  *    checked, as any arithmetic does).
  *  - fork() is supported: after a threaded call has started the library's
  *    workers, a forked child's threaded calls create the child's own workers
- *    (a pthread_atfork handler resets the pool in the child).
+ *    (a pthread_atfork handler resets the pool in the child), and a child
+ *    forked while another thread was in the library's first call (CPU
+ *    detection) does that detection itself.
  */
 #ifndef SIMDINIT_H
 #define SIMDINIT_H

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>   /* getpid */
 
 #include "internal.h"
 
@@ -87,7 +88,11 @@ static unsigned g_cpu;
 static simdinit_backend g_best;
 static simdinit_backend g_env_choice;  /* AUTO when unset or invalid */
 static int g_env_bad;
-static atomic_int g_init_state;        /* 0: not yet, 1: in progress, 2: ready */
+/* 0: not yet; SI_INIT_READY: ready; > 0: in progress, by a thread of the
+ * process with that pid (so that a child forked in the middle, which does not
+ * have that thread, does the detection itself instead of waiting forever). */
+#define SI_INIT_READY (-1)
+static atomic_int g_init_state;
 static atomic_int g_forced;            /* backend set by the API, 0 = none */
 static simdinit_stores g_stores_env;   /* AUTO when unset or invalid */
 static int g_stores_env_bad;
@@ -152,16 +157,32 @@ static void build_tables(void)
 
 static void ensure_init(void)
 {
-    if (atomic_load_explicit(&g_init_state, memory_order_acquire) == 2)
+    if (atomic_load_explicit(&g_init_state, memory_order_acquire) == SI_INIT_READY)
         return;
-    int expected = 0;
-    if (atomic_compare_exchange_strong(&g_init_state, &expected, 1)) {
-        build_tables();
-        atomic_store_explicit(&g_init_state, 2, memory_order_release);
-        return;
+    const int me = (int)getpid();
+    for (;;) {
+        int s = atomic_load_explicit(&g_init_state, memory_order_acquire);
+        if (s == SI_INIT_READY)
+            return;
+        if (s == me)
+            continue;   /* another thread of this process is detecting the CPU: microseconds */
+        /* Not started, or started in the process this one was forked from (the
+         * detecting thread does not exist here): detect. build_tables only
+         * assigns, so redoing a half-done one gives the same tables. */
+        if (atomic_compare_exchange_strong(&g_init_state, &s, me)) {
+            build_tables();
+            atomic_store_explicit(&g_init_state, SI_INIT_READY, memory_order_release);
+            return;
+        }
     }
-    while (atomic_load_explicit(&g_init_state, memory_order_acquire) != 2)
-        ;  /* another thread is detecting the CPU: microseconds */
+}
+
+/* Tests only (through the internal library): set the state above, e.g. to
+ * the pid of the current process before a fork, to stand for a detection
+ * that another thread was doing at the moment of fork(). */
+SI_HIDDEN void si_dispatch_set_init_state(int state)
+{
+    atomic_store_explicit(&g_init_state, state, memory_order_release);
 }
 
 static simdinit_backend resolve(void)

@@ -182,6 +182,9 @@ typedef struct si_kernels {
     si_const_fn constant;
 } si_kernels;
 
+/* Tests only: overwrite the dispatcher's initialization state (src/dispatch.c). */
+SI_HIDDEN void si_dispatch_set_init_state(int state);
+
 /* calloc behind simdinit_init_tensors' work arrays (src/parallel.c); tests
  * replace it to exercise SIMDINIT_ERR_NOMEM. */
 SI_HIDDEN extern void *(*si_calloc_fn)(size_t, size_t);

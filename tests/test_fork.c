@@ -4,7 +4,8 @@
  * and give the bits of the single-threaded fill. Each child runs under
  * alarm(): a hang kills it with SIGALRM, which the parent reports as a
  * failure. Also forks while another parent thread is inside a threaded fill
- * (the child may inherit the pool's locks held). Plain C (runs under TSan).
+ * (the child may inherit the pool's locks held), and while the dispatcher's
+ * first-call detection is (made to look) in progress in another thread. Plain C (runs under TSan).
  * Last line: "N passed, N failed".
  */
 #define _POSIX_C_SOURCE 200809L
@@ -18,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "simdinit.h"
+#include "internal.h"   /* si_dispatch_set_init_state */
 #include "plain_check.h"
 
 #define CHILD_ALARM_S 20
@@ -124,6 +125,14 @@ int main(void)
     memset(tmp, 0, sizeof tmp);
     check(simdinit_fill_mt(tmp, SIMDINIT_F32, N, 5, 7, 9, &d, 3) == SIMDINIT_OK &&
           memcmp(tmp, g_ref, sizeof tmp) == 0, "parent threaded fill after fork");
+
+    /* A fork while another thread of the parent was in the middle of the
+     * library's first-call CPU detection (simulated: the dispatcher's state
+     * says "in progress in this process"): the child, which lacks that
+     * thread, must detect by itself instead of waiting forever. */
+    si_dispatch_set_init_state((int)getpid());
+    fork_and_check("fork during the dispatcher's first-call detection", 0);
+    si_dispatch_set_init_state(-1);   /* the parent's tables are complete */
 
     /* Forks while another thread keeps the pool busy. */
     pthread_t th;
