@@ -155,8 +155,9 @@ simdinit_status simdinit_dist_check(const simdinit_dist *dist, simdinit_dtype dt
  * SIMDINIT_ERR_NEGATIVE_STD, SIMDINIT_ERR_LOW_GT_HIGH, SIMDINIT_ERR_EMPTY_TRUNC,
  * SIMDINIT_ERR_RANGE (e.g. |low|, |high| or mean +- 9 std beyond the largest
  * finite value of dtype, or a truncation interval [a, b] holding no finite
- * value of dtype, such as a > the largest finite value), SIMDINIT_ERR_OVERFLOW (offset + n > 2^64 - 1, or
- * n * element size > SIZE_MAX), SIMDINIT_ERR_BAD_ENV.
+ * value of dtype, such as a > the largest finite value), SIMDINIT_ERR_OVERFLOW
+ * (the last index offset + n - 1 exceeds 2^64 - 1, so offset 2^64 - 1 with
+ * n = 1 is valid; or n * element size > SIZE_MAX), SIMDINIT_ERR_BAD_ENV.
  */
 simdinit_status simdinit_fill(void *out, simdinit_dtype dtype, size_t n, uint64_t offset,
                               uint64_t seed, uint64_t stream, const simdinit_dist *dist);
