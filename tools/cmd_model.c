@@ -871,7 +871,10 @@ static int write_text_file(safeout *so, const char *name, const plan *p, const m
     } else {
         char dt[32];
         snprintf(dt, sizeof dt, "\"%s\"", model_torch_dtype(dtype));
-        ok = json_write(f, &m->config.root, 2, true, m->dtype_key, dt) && fputc('\n', f) != EOF;
+        /* The dtype written; a quantized model's quantization_config would make
+         * loaders expect packed weights these unquantized tensors are not. */
+        const json_override ov[] = {{m->dtype_key, dt}, {"quantization_config", NULL}};
+        ok = json_write(f, &m->config.root, 2, true, ov, 2) && fputc('\n', f) != EOF;
     }
     int e = errno;
     if (fclose(f) != 0 && ok) {

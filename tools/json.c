@@ -659,8 +659,15 @@ static int member_cmp(const void *a, const void *b)
     return key_cmp(&kx, &ky);
 }
 
+static bool is_key(const json_value *k, const char *s)
+{
+    size_t n = strlen(s);
+    return k->n == n && memcmp(k->str, s, n) == 0;
+}
+
+/* ov[0 .. nov-1] apply to this object's members (the top level only). */
 static bool write_value(FILE *f, const json_value *v, int indent, bool sort_keys, int level,
-                        const char *okey, const char *otext)
+                        const json_override *ov, size_t nov)
 {
     switch (v->type) {
     case JSON_NULL: return fputs("null", f) >= 0;
@@ -675,29 +682,40 @@ static bool write_value(FILE *f, const json_value *v, int indent, bool sort_keys
             return false;
         for (size_t i = 0; i < v->n; i++) {
             if ((i && fputc(',', f) == EOF) || !newline(f, indent, level + 1) ||
-                !write_value(f, &v->items[i], indent, sort_keys, level + 1, NULL, NULL))
+                !write_value(f, &v->items[i], indent, sort_keys, level + 1, NULL, 0))
                 return false;
         }
         return newline(f, indent, level) && fputc(']', f) != EOF;
     case JSON_OBJECT: {
         static const json_value no_value = {JSON_NULL, 0, NULL, 0, NULL, NULL};
-        json_value okey_v = {JSON_STRING, okey ? strlen(okey) : 0, okey, 0, NULL, NULL};
-        size_t n = v->n;
-        member_ref *m = malloc((n + 1) * sizeof *m);
-        if (m == NULL)
+        member_ref *m = malloc((v->n + nov + 1) * sizeof *m);
+        json_value *added = malloc((nov + 1) * sizeof *added);
+        if (m == NULL || added == NULL) {
+            free(m);
+            free(added);
             return false;
-        size_t k = 0;
-        bool replaced = false;
-        for (size_t i = 0; i < n; i++) {
-            m[k] = (member_ref){&v->keys[i], &v->items[i], NULL};
-            if (okey && v->keys[i].n == okey_v.n && memcmp(v->keys[i].str, okey, okey_v.n) == 0) {
-                m[k].text = otext;
-                replaced = true;
-            }
-            k++;
         }
-        if (okey && !replaced)
-            m[k++] = (member_ref){&okey_v, &no_value, otext};
+        size_t k = 0;
+        for (size_t i = 0; i < v->n; i++) {
+            member_ref r = {&v->keys[i], &v->items[i], NULL};
+            bool drop = false;
+            for (size_t j = 0; j < nov; j++)
+                if (is_key(&v->keys[i], ov[j].key)) {
+                    r.text = ov[j].text;
+                    drop = ov[j].text == NULL;
+                }
+            if (!drop)
+                m[k++] = r;
+        }
+        for (size_t j = 0; j < nov; j++) {
+            bool present = false;
+            for (size_t i = 0; i < v->n; i++)
+                present = present || is_key(&v->keys[i], ov[j].key);
+            if (!present && ov[j].text) {
+                added[j] = (json_value){JSON_STRING, strlen(ov[j].key), ov[j].key, 0, NULL, NULL};
+                m[k++] = (member_ref){&added[j], &no_value, ov[j].text};
+            }
+        }
         if (sort_keys)
             qsort(m, k, sizeof *m, member_cmp);
         bool ok = true;
@@ -711,11 +729,12 @@ static bool write_value(FILE *f, const json_value *v, int indent, bool sort_keys
                      fputs(indent ? ": " : ":", f) >= 0 &&
                      (m[i].text ? fputs(m[i].text, f) >= 0
                                 : write_value(f, m[i].value, indent, sort_keys, level + 1, NULL,
-                                              NULL));
+                                              0));
             }
             ok = ok && newline(f, indent, level) && fputc('}', f) != EOF;
         }
         free(m);
+        free(added);
         return ok;
     }
     }
@@ -723,9 +742,8 @@ static bool write_value(FILE *f, const json_value *v, int indent, bool sort_keys
 }
 
 bool json_write(FILE *f, const json_value *v, int indent, bool sort_keys,
-                const char *override_key, const char *override_text)
+                const json_override *ov, size_t nov)
 {
-    if (override_key && v->type != JSON_OBJECT)
-        override_key = NULL;
-    return write_value(f, v, indent, sort_keys, 0, override_key, override_text);
+    return write_value(f, v, indent, sort_keys, 0, v->type == JSON_OBJECT ? ov : NULL,
+                       v->type == JSON_OBJECT ? nov : 0);
 }

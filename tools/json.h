@@ -68,15 +68,23 @@ bool json_as_u64(const json_value *v, uint64_t *out);
 /* "null", "false", "true", "number", "string", "array", "object". */
 const char *json_type_name(json_type t);
 
+/* A change to a top-level member when writing: its value replaced by the JSON
+ * text `text` (the member added when absent), or the member left out when
+ * text is NULL. */
+typedef struct json_override {
+    const char *key;
+    const char *text;
+} json_override;
+
 /*
  * Writes v as JSON text: objects with their keys sorted (bytewise) when
  * sort_keys, else in text order, indented by `indent` spaces per level
- * (0: one line), numbers as their literal text. `override_key`, when not NULL,
- * replaces the value of that top-level member (or adds it) by the JSON text
- * `override_text`. Returns false on a write error.
+ * (0: one line), numbers as their literal text; ov[0 .. nov-1] change the
+ * top-level object's members (the last one naming a key wins). Returns false
+ * on a write error.
  */
 bool json_write(FILE *f, const json_value *v, int indent, bool sort_keys,
-                const char *override_key, const char *override_text);
+                const json_override *ov, size_t nov);
 
 /* Writes s[0 .. n-1] as a JSON string literal with the escapes it needs. */
 bool json_write_string(FILE *f, const char *s, size_t n);

@@ -585,6 +585,16 @@ def test_llama_family():
     check(rc == 0 and gt.get("rope_freqs.weight", ("",))[0] == "F32" and len(got) == hd // 2 and
           np.allclose(got, want, rtol=1e-6) and len(set(want)) > 2 and
           kv["simdinit.hf_names"][0] == "", "rope_freqs.weight: %r vs %r" % (list(got), want))
+    # A quantized model's config: the weights written are not quantized, so
+    # quantization_config is left out of config.json; "dtype" (newer transformers)
+    # is set instead of torch_dtype when the config spells it so.
+    cfg = dict(LLAMA_TINY, quantization_config={"quant_method": "awq", "bits": 4}, dtype="float16")
+    del cfg["torch_dtype"]
+    out = os.path.join(TMP, "quant")
+    rc, _, err = run("model", "--config", write_config("quant.json", cfg), "--out", out)
+    written = json.load(open(os.path.join(out, "config.json"))) if rc == 0 else {}
+    want = {k: v for k, v in cfg.items() if k != "quantization_config"}
+    check(rc == 0 and written == want, "quantized config: %r" % written)
     # A preset's gguf header: llama-3.2-1b (tied, head_dim 64) without its data.
     rc, dry, err = run("model", "--preset", "llama-3.2-1b", "--format", "gguf", "--dry-run")
     check(rc == 0 and " output.weight " not in dry and " token_embd.weight " in dry and

@@ -26,7 +26,7 @@ static char *write_text(const json_value *v, int indent, bool sort, size_t *len)
     FILE *f = open_memstream(&buf, &size);
     if (f == NULL)
         abort();
-    if (!json_write(f, v, indent, sort, NULL, NULL))
+    if (!json_write(f, v, indent, sort, NULL, 0))
         abort();
     if (fclose(f) != 0)
         abort();
