@@ -20,7 +20,8 @@
 # Usage: tests/run_aarch64.sh [--full]
 #        --full: also checkasm's large fills and the `max` CPU run (about 5 more
 #        minutes). Default: ~5 minutes of qemu CPU time on an idle x86 core.
-# Env:   BUILD_DIR (default build-aarch64), QEMU (default qemu-aarch64),
+# Env:   BUILD_DIR (default build-aarch64), X86_BUILD_DIR (default build: its
+#        tests/structured_hash is compared with the aarch64 one), QEMU (default qemu-aarch64),
 #        TEST_TIMEOUT (seconds per program under qemu, default 1800),
 #        SYSROOT (default /usr/aarch64-linux-gnu), CROSS_PREFIX (aarch64-linux-gnu-)
 # Needs: gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, binutils, qemu-user, meson, ninja.
@@ -90,7 +91,7 @@ done
 rm -rf "$BUILD_DIR"
 setup_log=$(mktemp)
 if ! meson setup "$BUILD_DIR" --cross-file cross/aarch64-linux-gnu.ini \
-        -Dbench=disabled -Dtests=enabled -Dneon=enabled >"$setup_log" 2>&1; then
+        -Dbench=disabled -Dtests=auto -Dneon=enabled >"$setup_log" 2>&1; then
     tail -n 20 "$setup_log"
     rm -f "$setup_log"
     fail "meson setup"
@@ -99,7 +100,8 @@ fi
 mv "$setup_log" "$BUILD_DIR/setup.log"
 # Only what runs here: the CLI and the Criterion suites are not needed.
 checkasm="$BUILD_DIR/tests/checkasm/checkasm"
-if ! ninja -C "$BUILD_DIR" tests/conformance tests/checkasm/checkasm >"$BUILD_DIR/build.log" 2>&1; then
+if ! ninja -C "$BUILD_DIR" tests/conformance tests/checkasm/checkasm tests/structured_hash \
+        >"$BUILD_DIR/build.log" 2>&1; then
     grep -E 'error|FAILED' "$BUILD_DIR/build.log" | head -n 20
     fail "cross build (log: $BUILD_DIR/build.log)"
     finish
@@ -144,5 +146,26 @@ fi
 # ---- 4. NEON vs scalar, bit for bit --------------------------------------------------
 run_prog "checkasm $CHECKASM_ARGS" checkasm.log cortex-a72 "" \
     "$checkasm" $CHECKASM_ARGS
+
+# The structured initializers (orthogonal, sparse, ...): the hashes printed on
+# aarch64 (NEON and scalar, every thread count) must be the x86-64 build's.
+x86_hash=${X86_BUILD_DIR:-build}/tests/structured_hash
+if [ -x "$x86_hash" ]; then
+    a64_log="$BUILD_DIR/structured-hash.log" x86_log="$BUILD_DIR/structured-hash-x86.log"
+    timeout "$TEST_TIMEOUT" env QEMU_CPU=cortex-a72 "$QEMU" -L "$SYSROOT" \
+        "$BUILD_DIR/tests/structured_hash" >"$a64_log" 2>&1
+    a64_rc=$?
+    "$x86_hash" >"$x86_log" 2>&1
+    grep '^case' "$a64_log" >"$a64_log.cases"
+    grep '^case' "$x86_log" >"$x86_log.cases"
+    if [ "$a64_rc" -eq 0 ] && [ -s "$a64_log.cases" ] && cmp -s "$a64_log.cases" "$x86_log.cases"
+    then
+        ok "structured_hash: aarch64 prints the x86-64 hashes ($(wc -l <"$a64_log.cases") cases)"
+    else
+        fail "structured_hash: exit $a64_rc, or aarch64 and x86-64 hashes differ ($a64_log, $x86_log)"
+    fi
+else
+    echo "structured_hash: no x86-64 build at $x86_hash to compare with (set X86_BUILD_DIR)"
+fi
 
 finish

@@ -111,7 +111,8 @@ fi
 if [[ ${AARCH64:-1} == 1 ]]; then
     set +e
     a64_log=$(mktemp)
-    sh tests/run_aarch64.sh 2>&1 | tee "$a64_log"
+    BUILD_DIR=${AARCH64_BUILD_DIR:-build-aarch64} X86_BUILD_DIR=$BUILD_DIR \
+        sh tests/run_aarch64.sh 2>&1 | tee "$a64_log"
     a64_rc=${PIPESTATUS[0]}
     set -e
     a64_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$a64_log" | tail -n 1 || true)

@@ -450,3 +450,52 @@ def test_init_module_tied_meta_and_scalar_edge_cases():
                        sinit.normal_(torch.empty(()), seed=4))
     with pytest.raises(simdinit.SimdinitError):
         sinit.uniform_(torch.empty(0), 2.0, 1.0, seed=1)
+
+
+def _read_safetensors(path):
+    import json
+    import struct
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+        data = f.read()
+    return header, data
+
+
+def test_init_module_hf_preset_equals_the_model_writer(cli, tmp_path):
+    """The model writer (`simdinit model`) and init_module name streams the same
+    way: a module with the checkpoint's parameter names, initialized with
+    preset="hf" and the same seed, holds the checkpoint's bytes."""
+    import subprocess
+    out = tmp_path / "ckpt"
+    names = ["transformer.h.0.mlp.c_fc.weight", "transformer.h.0.mlp.c_fc.bias",
+             "transformer.h.0.ln_1.weight", "transformer.h.0.ln_1.bias", "transformer.wpe.weight"]
+    subprocess.run([cli, "model", "--preset", "gpt2", "--dtype", "f32", "--seed", "11",
+                    "--only", ",".join(names), "--out", str(out), "--quiet"], check=True,
+                   stdout=subprocess.DEVNULL)
+    files = sorted(out.glob("*.safetensors"))
+    assert len(files) == 1
+    header, data = _read_safetensors(files[0])
+    assert sorted(k for k in header if k != "__metadata__") == sorted(names)
+
+    class Conv1D(torch.nn.Module):   # transformers' GPT-2 Conv1D: weight (in, out)
+        def __init__(self, nx, nf):
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.empty(nx, nf))
+            self.bias = torch.nn.Parameter(torch.empty(nf))
+
+    root = torch.nn.Module()
+    root.transformer = torch.nn.Module()
+    root.transformer.wpe = torch.nn.Embedding(1024, 768)
+    block = torch.nn.Module()
+    block.mlp = torch.nn.Module()
+    block.mlp.c_fc = Conv1D(768, 3072)
+    block.ln_1 = torch.nn.LayerNorm(768)
+    root.transformer.h = torch.nn.ModuleList([block])
+    sinit.init_module(root, seed=11, preset="hf", initializer_range=0.02)
+    params = dict(root.named_parameters())
+    for name in names:
+        info = header[name]
+        a, b = info["data_offsets"]
+        got = np.frombuffer(data[a:b], dtype=np.float32).reshape(info["shape"])
+        assert np.array_equal(got, params[name].detach().numpy()), name
