@@ -83,6 +83,16 @@ def main():
         rc, err, _ = run(exe, base + ["--out", os.path.join(tmp, "g.npy")],
                          env={"SIMDINIT_NUM_THREADS": "3"})
         check(rc == 0, "SIMDINIT_NUM_THREADS=3: exit %d %r" % (rc, err))
+
+        # The last index of the stream, as the library accepts it; one past is refused.
+        for count, want in (("1", 0), ("2", 2)):
+            path = os.path.join(tmp, "last_%s.npy" % count)
+            rc, err, _ = run(exe, ["fill", "--dist", "uniform", "--dtype", "f32", "--seed", "1",
+                                   "--offset", "18446744073709551615", "--count", count,
+                                   "--out", path])
+            check(rc == want, "--offset 2^64-1 --count %s: exit %d, want %d %r"
+                  % (count, rc, want, err))
+            check(os.path.exists(path) == (want == 0), "--count %s: file presence" % count)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

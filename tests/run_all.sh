@@ -12,7 +12,9 @@
 #       AARCH64 (default 1: also cross-build for aarch64 and run the NEON and
 #       scalar conformance and checkasm under qemu-aarch64, tests/run_aarch64.sh),
 #       PYTHON (default 1: `pip install .` into a venv and run the pytest suite
-#       of tests/python against it, tests/python/run.sh)
+#       of tests/python against it, tests/python/run.sh),
+#       SANITIZERS (default 1: tests/run_sanitizers.sh and tests/fuzz/run_fuzz.sh),
+#       FUZZ_SECONDS (default 90 per libFuzzer harness)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +32,8 @@ if [[ ${1:-} == --install ]]; then
         meson ninja-build pkg-config gcc g++ libcriterion-dev libbenchmark-dev \
         python3 python3-numpy python3-scipy libopenmpi-dev openmpi-bin \
         qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-        python3-venv python3-pip python3-mesonpy python3-pytest python3-torch
+        python3-venv python3-pip python3-mesonpy python3-pytest python3-torch \
+        clang-14 llvm-14 valgrind
 elif [[ $# -gt 0 ]]; then
     echo "usage: $0 [--install]" >&2
     exit 2
@@ -128,5 +131,32 @@ if [[ ${AARCH64:-1} == 1 ]]; then
     passed=$((passed + a64_p))
     failed=$((failed + a64_f))
 fi
+# Sanitizers (ASan+UBSan fast and tools suites, TSan threaded and fork tests,
+# valgrind CLI runs) and every libFuzzer harness of tests/fuzz/ for
+# FUZZ_SECONDS each.
+if [[ ${SANITIZERS:-1} == 1 ]]; then
+    for step in "sh tests/run_sanitizers.sh $BUILD_DIR" \
+                "env FUZZ_BUILD=$BUILD_DIR-fuzz sh tests/fuzz/run_fuzz.sh ${FUZZ_SECONDS:-90}"; do
+        set +e
+        st_log=$(mktemp)
+        $step 2>&1 | tee "$st_log"
+        st_rc=${PIPESTATUS[0]}
+        set -e
+        st_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$st_log" | tail -n 1 || true)
+        rm -f "$st_log"
+        if [[ -n $st_line ]]; then
+            read -r st_p _ st_f _ <<<"$st_line"
+        else
+            st_p=0 st_f=1
+        fi
+        if [[ $st_rc -ne 0 && $st_f -eq 0 ]]; then
+            st_f=1
+        fi
+        echo "${step%% *}: $st_p passed, $st_f failed"
+        passed=$((passed + st_p))
+        failed=$((failed + st_f))
+    done
+fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

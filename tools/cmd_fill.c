@@ -933,7 +933,9 @@ int cmd_fill(int argc, char **argv)
                            : build_scheme_job(opts, &args, &job);
     if (rc)
         return rc;
-    if (job.count > UINT64_MAX - job.offset)
+    /* The last element written is offset + count - 1, which must fit (the
+     * library's rule: offset + n <= 2^64 - 1 ... index 2^64 - 1 included). */
+    if (job.count > 0 && job.count - 1 > UINT64_MAX - job.offset)
         return cli_fail(CLI_EXIT_USAGE, "--offset + --count overflows 64 bits");
     job.threads = 1;
     if (!job.shard && (rc = cli_threads(args.threads, &job.threads)) != 0)

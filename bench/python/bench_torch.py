@@ -172,31 +172,34 @@ def overhead(n_calls):
     ptr = a.ctypes.data
     f = _lib.lib.simdinit_fill
 
-    def per_call(fn):
-        # The fastest of 7 runs of n_calls calls: the cost when nothing else
-        # interferes (on a shared 2-core VM the median mostly measures the host).
-        for _ in range(1000):
+    def once(fn):
+        t0 = time.perf_counter()
+        for _ in range(n_calls):
             fn()
-        best = float("inf")
-        for _ in range(7):
-            t0 = time.perf_counter()
-            for _ in range(n_calls):
-                fn()
-            best = min(best, (time.perf_counter() - t0) / n_calls * 1e6)
-        return best
+        return (time.perf_counter() - t0) / n_calls * 1e6
 
-    raw = per_call(lambda: f(ptr, 0, 4, 0, 1, 0, dref))
-    rows = [("simdinit.torch.uniform_(t, seed=1)", lambda: sinit.uniform_(t, seed=1)),
+    rows = [("bare ctypes simdinit_fill (uniform)", lambda: f(ptr, 0, 4, 0, 1, 0, dref)),
+            ("simdinit.torch.uniform_(t, seed=1)", lambda: sinit.uniform_(t, seed=1)),
             ("simdinit.torch.normal_(t, seed=1)", lambda: sinit.normal_(t, seed=1)),
             ("simdinit.torch.uniform_(t) [generator]", lambda: sinit.uniform_(t)),
             ("simdinit.numpy.uniform_(a, seed=1)", lambda: snp.uniform_(a, seed=1)),
             ("torch.nn.init.uniform_(t)", lambda: torch.nn.init.uniform_(t)),
             ("torch.nn.init.normal_(t)", lambda: torch.nn.init.normal_(t))]
-    print("\nper-call cost on a 4-element float32 tensor, best of 7 x %d calls:" % n_calls)
-    print("  bare ctypes simdinit_fill (uniform): %.2f us" % raw)
-    for label, fn in rows:
-        us = per_call(fn)
-        extra = "" if label.startswith("torch") else ", binding overhead %.2f us" % (us - raw)
+    # Rounds interleave the rows, and each row keeps its fastest round: the
+    # cost when nothing else interferes (on a shared VM a median mostly
+    # measures the host).
+    best = [float("inf")] * len(rows)
+    for _, fn in rows:
+        once(fn)
+    for _ in range(9):
+        for i, (_, fn) in enumerate(rows):
+            best[i] = min(best[i], once(fn))
+    raw = best[0]
+    print("\nper-call cost on a 4-element float32 tensor, best of 9 interleaved rounds of %d "
+          "calls:" % n_calls)
+    for (label, _), us in zip(rows, best):
+        extra = ("" if label.startswith(("torch", "bare")) else
+                 ", binding overhead %.2f us" % (us - raw))
         print("  %-42s %.2f us%s" % (label, us, extra))
 
 

@@ -229,8 +229,9 @@ class Placement:
                 # A slice of a tensor of unstated size (as simdinit_fill takes it):
                 # fine for a distribution; a scheme needs the shape for its fans.
                 self.glob = None
-                if self.offset + n_local >= 1 << 64:
-                    raise SimdinitError(_lib.ERR_OVERFLOW, "offset + size exceeds 2^64 - 1")
+                if self.offset + n_local > 1 << 64:
+                    raise SimdinitError(_lib.ERR_OVERFLOW, "the last element, offset + size - 1, "
+                                        "exceeds 2^64 - 1")
             elif self.offset + n_local > n_glob:
                 raise SimdinitError(_lib.ERR_OUT_OF_TENSOR,
                                     "elements [%d, %d) exceed the global tensor's %d"

@@ -8,8 +8,10 @@
  *    again, and writing that gives the same text (the writer emits only what
  *    the reader accepts, and the tree survives the round trip);
  *  - json_as_u64 agrees with the number's value where both are defined.
- * Build and run: tests/fuzz/run_fuzz_json.sh [SECONDS].
+ * Build and run: tests/fuzz/run_fuzz.sh SECONDS (FUZZ_ONLY=json for this one);
+ * seeds in tests/fuzz/corpus/json/.
  */
+// fuzz-sources: tools/json.c
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdint.h>

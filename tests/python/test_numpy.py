@@ -266,3 +266,13 @@ def test_variance_scaling_jax_axes():
     assert abs(b.std() - (1 / 10) ** 0.5) < 0.02
     with pytest.raises(simdinit.SimdinitError):
         snp.variance_scaling_jax((4, 10), in_axis=5)
+
+
+def test_offset_up_to_the_last_index(cli_fill):
+    last = snp.uniform((1,), seed=1, offset=(1 << 64) - 1)
+    ref = cli_fill("f32", "--dist", "uniform", "--seed", 1, "--offset", (1 << 64) - 1,
+                   "--count", 1)
+    assert np.array_equal(last, ref)
+    with pytest.raises(simdinit.SimdinitError) as e:
+        snp.uniform((2,), seed=1, offset=(1 << 64) - 1)
+    assert e.value.status_name == "SIMDINIT_ERR_OVERFLOW"
