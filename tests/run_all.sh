@@ -110,52 +110,44 @@ PY
     failed=$((failed + py_f))
 fi
 
+# run_step LABEL COMMAND...: run a script that ends with "N passed, N failed",
+# show its output, and add its counts to the totals (no such line, or a
+# non-zero exit with no failure counted, is one failure).
+run_step() {
+    local label=$1 log rc line p f
+    shift
+    log=$(mktemp)
+    set +e
+    "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)
+    rm -f "$log"
+    if [[ -n $line ]]; then
+        read -r p _ f _ <<<"$line"
+    else
+        p=0 f=1
+    fi
+    if [[ $rc -ne 0 && $f -eq 0 ]]; then
+        f=1
+    fi
+    echo "$label: $p passed, $f failed"
+    passed=$((passed + p))
+    failed=$((failed + f))
+}
+
 # Cross-architecture: the same golden bits on aarch64 (NEON and scalar).
 if [[ ${AARCH64:-1} == 1 ]]; then
-    set +e
-    a64_log=$(mktemp)
-    BUILD_DIR=${AARCH64_BUILD_DIR:-build-aarch64} X86_BUILD_DIR=$BUILD_DIR \
-        sh tests/run_aarch64.sh 2>&1 | tee "$a64_log"
-    a64_rc=${PIPESTATUS[0]}
-    set -e
-    a64_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$a64_log" | tail -n 1 || true)
-    rm -f "$a64_log"
-    if [[ -n $a64_line ]]; then
-        read -r a64_p _ a64_f _ <<<"$a64_line"
-    else
-        a64_p=0 a64_f=1
-    fi
-    if [[ $a64_rc -ne 0 && $a64_f -eq 0 ]]; then
-        a64_f=1
-    fi
-    passed=$((passed + a64_p))
-    failed=$((failed + a64_f))
+    run_step aarch64 env BUILD_DIR="${AARCH64_BUILD_DIR:-build-aarch64}" \
+        X86_BUILD_DIR="$BUILD_DIR" sh tests/run_aarch64.sh
 fi
+
 # Sanitizers (ASan+UBSan fast and tools suites, TSan threaded and fork tests,
 # valgrind CLI runs) and every libFuzzer harness of tests/fuzz/ for
 # FUZZ_SECONDS each.
 if [[ ${SANITIZERS:-1} == 1 ]]; then
-    for step in "sh tests/run_sanitizers.sh $BUILD_DIR" \
-                "env FUZZ_BUILD=$BUILD_DIR-fuzz sh tests/fuzz/run_fuzz.sh ${FUZZ_SECONDS:-90}"; do
-        set +e
-        st_log=$(mktemp)
-        $step 2>&1 | tee "$st_log"
-        st_rc=${PIPESTATUS[0]}
-        set -e
-        st_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$st_log" | tail -n 1 || true)
-        rm -f "$st_log"
-        if [[ -n $st_line ]]; then
-            read -r st_p _ st_f _ <<<"$st_line"
-        else
-            st_p=0 st_f=1
-        fi
-        if [[ $st_rc -ne 0 && $st_f -eq 0 ]]; then
-            st_f=1
-        fi
-        echo "${step%% *}: $st_p passed, $st_f failed"
-        passed=$((passed + st_p))
-        failed=$((failed + st_f))
-    done
+    run_step sanitizers sh tests/run_sanitizers.sh "$BUILD_DIR"
+    run_step fuzz env FUZZ_BUILD="$BUILD_DIR-fuzz" sh tests/fuzz/run_fuzz.sh "${FUZZ_SECONDS:-90}"
 fi
 
 echo "$passed passed, $failed failed"

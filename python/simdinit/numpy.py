@@ -78,6 +78,14 @@ def _new_dtype(dtype):
     return d, _CODES[d]
 
 
+def _check_out(out):
+    if not isinstance(out, _np.ndarray):
+        raise SimdinitTypeError(_lib.ERR_BAD_PARAM, "out must be a numpy.ndarray, got %s"
+                                % type(out).__name__)
+    if not out.flags.writeable:
+        raise SimdinitError(_lib.ERR_BAD_PARAM, "the array is read-only")
+
+
 def _fill_array(out, spec, dtype, seed, stream, offset, offsets, global_shape, threads, layout):
     if (offset is None and offsets is None and global_shape is None and dtype is None and
             spec[0] == "dist" and type(out) is _np.ndarray):
@@ -89,11 +97,7 @@ def _fill_array(out, spec, dtype, seed, stream, offset, offsets, global_shape, t
             ptr = _addressof(_c_char.from_buffer(out))
             _core.fill_whole(ptr, code, out.size, spec[1], seed, stream, threads)
             return out
-    if not isinstance(out, _np.ndarray):
-        raise SimdinitTypeError(_lib.ERR_BAD_PARAM, "out must be a numpy.ndarray, got %s"
-                                % type(out).__name__)
-    if not out.flags.writeable:
-        raise SimdinitError(_lib.ERR_BAD_PARAM, "the array is read-only")
+    _check_out(out)
     code = _code(out.dtype, dtype)
     placement = _core.Placement(out.shape, global_shape, offset, offsets)
     dist = _core.dist_for(spec, placement, layout)
@@ -245,11 +249,7 @@ del _n
 
 def _structured(out, kind, params, dtype, seed, stream, offset, offsets, global_shape,
                 threads):
-    if not isinstance(out, _np.ndarray):
-        raise SimdinitTypeError(_lib.ERR_BAD_PARAM, "out must be a numpy.ndarray, got %s"
-                                % type(out).__name__)
-    if not out.flags.writeable:
-        raise SimdinitError(_lib.ERR_BAD_PARAM, "the array is read-only")
+    _check_out(out)
     code = _code(out.dtype, dtype)
     placement = _core.Placement(out.shape, global_shape, offset, offsets)
     if placement.glob is None:
