@@ -1,6 +1,9 @@
 /*
  * Fans, gains and init schemes, with the formulas of PyTorch's torch.nn.init
- * and Keras/JAX variance scaling (shared/REFERENCE.md §1). A scheme resolves
+ * and Keras/JAX variance scaling (the torch.nn.init documentation,
+ * pytorch.org/docs/stable/nn.init.html and torch/nn/init.py of
+ * pytorch/pytorch; keras.io/api/layers/initializers/; the
+ * jax.nn.initializers documentation). A scheme resolves
  * to a plain simdinit_dist, so a scheme fill is bit-identical to the
  * corresponding distribution fill.
  */

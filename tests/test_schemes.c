@@ -1,6 +1,7 @@
 /*
  * Fans, gains and init schemes against the framework definitions
- * (/work/shared/REFERENCE.md §1, restated in simdinit.h), with expected values
+ * (torch/nn/init.py of pytorch/pytorch, keras.io/api/layers/initializers/;
+ * restated in simdinit.h), with expected values
  * computed here by hand from those formulas; and fill_scheme == fill with the
  * scheme's distribution, bit for bit.
  */

@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run_fuzz.sh [SECONDS_PER_HARNESS]      (default 30)
 #
-# Harness convention (/work/notes/COMMON-fuzz.md has the long form): a file
+# Harness convention (tests/fuzz/README.md has the long form): a file
 # names its extra sources, relative to the repository root, on one line
 #   // fuzz-sources: tools/json.c
 # (empty after the colon when the library is all it needs); the library
