@@ -629,10 +629,11 @@ def init_module(module, seed=0, *, rule=None, preset=None, initializer_range=0.0
     _init_tensors(jobs, seed, threads)
     for qual, param, kind, params in calls:
         _structured(param, kind, params, seed, _core.stream_from_name(qual), None, threads)
+    written = {id(j[1]) for j in jobs} | {id(c[1]) for c in calls}
     with _torch.no_grad():
         for what, mod in post:
-            if what == "pad" and not mod.weight.is_meta:
-                mod.weight[mod.padding_idx].fill_(0)
+            if what == "pad" and id(mod.weight) in written and not mod.weight.is_meta:
+                mod.weight[mod.padding_idx].fill_(0)   # as Embedding.reset_parameters
             elif what == "bn" and mod.track_running_stats:
                 mod.reset_running_stats()
     return module
