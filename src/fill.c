@@ -9,7 +9,13 @@
 
 #include "fpenv.h"      /* also <xmmintrin.h> on x86 (_mm_sfence: SSE, the x86-64 baseline) */
 
-const char *simdinit_version(void) { return "0.1.0"; }
+#define SI_STR2(x) #x
+#define SI_STR(x) SI_STR2(x)
+const char *simdinit_version(void)
+{
+    return SI_STR(SIMDINIT_VERSION_MAJOR) "." SI_STR(SIMDINIT_VERSION_MINOR) "."
+           SI_STR(SIMDINIT_VERSION_PATCH);
+}
 
 const char *simdinit_strerror(simdinit_status s)
 {

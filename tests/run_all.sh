@@ -33,7 +33,7 @@ if [[ ${1:-} == --install ]]; then
         python3 python3-numpy python3-scipy libopenmpi-dev openmpi-bin \
         qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
         python3-venv python3-pip python3-mesonpy python3-pytest python3-torch \
-        clang-14 llvm-14 valgrind
+        clang-14 llvm-14 valgrind cmake
 elif [[ $# -gt 0 ]]; then
     echo "usage: $0 [--install]" >&2
     exit 2
@@ -135,6 +135,10 @@ run_step() {
     passed=$((passed + p))
     failed=$((failed + f))
 }
+
+# The library as a dependency: installed, then built against with pkg-config,
+# CMake and as a meson subproject (tests/consumers/run.sh).
+run_step consumers bash tests/consumers/run.sh "$BUILD_DIR"
 
 # Cross-architecture: the same golden bits on aarch64 (NEON and scalar).
 if [[ ${AARCH64:-1} == 1 ]]; then

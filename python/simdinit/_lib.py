@@ -7,7 +7,8 @@ The library is found, in this order:
      folder a meson-python wheel bundles it in (.simdinit.mesonpy.libs/);
   3. the library directory recorded by `meson install -Dpython=enabled`
      (simdinit/_build_config.py);
-  4. the system's loader (libsimdinit.so.0, libsimdinit.so, find_library).
+  4. the system's loader (the soname libsimdinit.so.0.MINOR, libsimdinit.so,
+     ctypes.util.find_library).
 ctypes releases the GIL for the duration of every call into a CDLL, so fills
 from several Python threads run at the same time.
 """
@@ -83,6 +84,11 @@ class Axes(ctypes.Structure):
                 ("batch_axes", ctypes.c_int * MAX_NDIM), ("n_batch", ctypes.c_int)]
 
 
+# The library's soname (meson.build's ABI policy: 0.MINOR while the version is 0.x).
+_V = __version__.split(".")
+_SONAME = "libsimdinit.so." + ("0." + _V[1] if _V[0] == "0" else _V[0])
+
+
 def _candidates():
     """[(how it was found, path or soname)] in search order."""
     env = os.environ.get("SIMDINIT_LIBRARY")
@@ -99,7 +105,7 @@ def _candidates():
             found.append(("meson install libdir", p))
     except ImportError:
         pass
-    found += [("system loader", "libsimdinit.so.0"), ("system loader", "libsimdinit.so")]
+    found += [("system loader", _SONAME), ("system loader", "libsimdinit.so")]
     util = ctypes.util.find_library("simdinit")
     if util:
         found.append(("ctypes.util.find_library", util))
