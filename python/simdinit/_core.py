@@ -259,19 +259,11 @@ def validate(dist, dtype):
     check(_lib.lib.simdinit_dist_check(ctypes.byref(dist), dtype))
 
 
-_SMALL = 1 << 15
-
-
 def fill_whole(ptr, dtype, n, dist, seed, stream, threads):
     """Elements [0, n) of (seed, stream) at `ptr`: one library call, which
     validates everything and writes nothing on error."""
-    seed, stream, threads = u64(seed, "seed"), u64(stream, "stream"), threads_arg(threads)
-    if n <= _SMALL:
-        # One thread is all a small fill can use (same bits for any count).
-        st = _lib.lib.simdinit_fill(ptr, dtype, n, 0, seed, stream, ctypes.byref(dist))
-    else:
-        st = _lib.lib.simdinit_fill_mt(ptr, dtype, n, 0, seed, stream, ctypes.byref(dist),
-                                       threads)
+    st = _lib.lib.simdinit_fill_mt(ptr, dtype, n, 0, u64(seed, "seed"), u64(stream, "stream"),
+                                   ctypes.byref(dist), threads_arg(threads))
     if st:
         raise SimdinitError(st)
 

@@ -276,3 +276,21 @@ def test_offset_up_to_the_last_index(cli_fill):
     with pytest.raises(simdinit.SimdinitError) as e:
         snp.uniform((2,), seed=1, offset=(1 << 64) - 1)
     assert e.value.status_name == "SIMDINIT_ERR_OVERFLOW"
+
+
+def test_invalid_thread_variable_refused_at_every_size():
+    # The library refuses SIMDINIT_NUM_THREADS that is no thread count when the
+    # thread count is left to it; the binding must not hide that for small fills.
+    import subprocess
+    import sys
+    code = ("import simdinit.numpy as n, simdinit\n"
+            "for size in (10, 100000):\n"
+            "    try:\n"
+            "        n.normal((size,), seed=1); print('ok')\n"
+            "    except simdinit.SimdinitError as e:\n"
+            "        print(e.status_name)\n"
+            "print(n.normal((10,), seed=1, threads=2).size)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/",
+                       env=dict(__import__("os").environ, SIMDINIT_NUM_THREADS="garbage"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["SIMDINIT_ERR_BAD_ENV", "SIMDINIT_ERR_BAD_ENV", "10"]
