@@ -80,36 +80,6 @@ if [[ $rc -ne 0 && $failed -eq 0 ]]; then
 fi
 echo "meson tests: $passed passed, $failed failed"
 
-# The Python package, installed as users install it, and its pytest suite.
-if [[ ${PYTHON:-1} == 1 ]]; then
-    set +e
-    py_log=$(mktemp)
-    bash tests/python/run.sh "$BUILD_DIR" 2>&1 | tee "$py_log"
-    py_rc=${PIPESTATUS[0]}
-    set -e
-    read -r py_p py_f < <(python3 - "$py_log" <<'PY' || echo "0 1"
-import re, sys
-text = open(sys.argv[1], errors="replace").read().splitlines()
-summary = [l for l in text if re.search(r"\d+ (passed|failed|error)", l) and " in " in l]
-p = f = 0
-if summary:
-    for n, what in re.findall(r"(\d+) (passed|failed|errors?)", summary[-1]):
-        if what == "passed":
-            p = int(n)
-        else:
-            f += int(n)
-print(p, f)
-PY
-)
-    rm -f "$py_log"
-    if [[ $py_rc -ne 0 && $py_f -eq 0 ]]; then
-        py_f=1   # the install or pytest itself failed
-    fi
-    echo "python tests: $py_p passed, $py_f failed"
-    passed=$((passed + py_p))
-    failed=$((failed + py_f))
-fi
-
 # run_step LABEL COMMAND...: run a script that ends with "N passed, N failed",
 # show its output, and add its counts to the totals (no such line, or a
 # non-zero exit with no failure counted, is one failure).
@@ -135,6 +105,11 @@ run_step() {
     passed=$((passed + p))
     failed=$((failed + f))
 }
+
+# The Python package, installed as users install it, and its pytest suite.
+if [[ ${PYTHON:-1} == 1 ]]; then
+    run_step python bash tests/python/run.sh "$BUILD_DIR"
+fi
 
 # The library as a dependency: installed, then built against with pkg-config,
 # CMake and as a meson subproject (tests/consumers/run.sh).

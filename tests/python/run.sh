@@ -7,7 +7,8 @@
 # (the independent reference the tests compare with).
 #
 # Usage: bash tests/python/run.sh [BUILD_DIR]     (default: build)
-# Prints pytest's summary; exit status 0 only when every test passed.
+# Prints pytest's output, then "N passed, N failed"; exit status 0 only when
+# every test passed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-build}
@@ -29,5 +30,23 @@ meson setup "$work/mesonbuild" "$root" --prefix "$prefix" -Dpython=enabled -Dtoo
 meson install -C "$work/mesonbuild" >"$work/meson-install.log" 2>&1 ||
     { cat "$work/meson-install.log"; exit 1; }
 cd "$work"
+set +e
 SIMDINIT_CLI=$build/tools/simdinit SIMDINIT_INCLUDE=$root/include SIMDINIT_MESON_PREFIX=$prefix \
-    "$venv/bin/python" -m pytest -p no:cacheprovider -q "$root/tests/python"
+    "$venv/bin/python" -m pytest -p no:cacheprovider -q "$root/tests/python" | tee "$work/pytest.log"
+rc=${PIPESTATUS[0]}
+set -e
+# pytest's summary ("3 failed, 120 passed, 1 skipped in 9.1s") as the plain
+# closing line tests/run_all.sh adds up; errors count as failures.
+"$py" - "$work/pytest.log" <<'PY'
+import re, sys
+lines = [l for l in open(sys.argv[1], errors="replace").read().splitlines()
+         if re.search(r"\d+ (passed|failed|errors?)\b", l) and " in " in l]
+p = f = 0
+for n, what in re.findall(r"(\d+) (passed|failed|errors?)", lines[-1] if lines else ""):
+    if what == "passed":
+        p = int(n)
+    else:
+        f += int(n)
+print("%d passed, %d failed" % (p, f))
+PY
+exit "$rc"
