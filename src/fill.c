@@ -17,6 +17,11 @@ const char *simdinit_version(void)
            SI_STR(SIMDINIT_VERSION_PATCH);
 }
 
+int simdinit_stream_version(void)
+{
+    return SIMDINIT_STREAM_VERSION;
+}
+
 const char *simdinit_strerror(simdinit_status s)
 {
     switch (s) {

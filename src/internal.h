@@ -106,15 +106,21 @@ SI_INLINE uint64_t si_xoshiro_next(si_lanes *st, int l)
 #define SI_G_NORMAL_F32 1
 #define SI_G_NORMAL_F64 2
 
-/* Truncated normal: how a fill draws (chosen once per fill from the bounds). */
-enum { SI_TN_REJECT = 0, SI_TN_INVERSE = 1 };
+/* Truncated normal: the proposal a fill's candidates come from (chosen once
+ * per fill from the bounds by si_tn_setup; docs/STREAM.md §3.5). */
+enum { SI_TN_NORMAL = 0, SI_TN_UNIFORM = 1, SI_TN_EXP = 2 };
 
-/* Precomputed constants of the inverse-CDF sampler of the standard normal
- * truncated to [alpha, beta] (src/tnorm.c). Opaque to kernels. */
+/* The truncated normal's setup for N(0,1) on [alpha, beta] (src/tnorm.c). */
 typedef struct si_tn {
-    double alpha, beta;  /* standardized bounds, alpha < beta (may be +-HUGE) */
-    int side;            /* +1: sample in the upper tail form, -1: mirrored, 0: central */
-    double c[8];         /* method constants (see tnorm.c) */
+    double alpha, beta;  /* standardized bounds, alpha < beta (may be +-inf) */
+    int side;            /* +1: alpha >= 0; -1: beta <= 0 (mirrored); 0: alpha < 0 < beta */
+    int method;          /* SI_TN_NORMAL, SI_TN_UNIFORM or SI_TN_EXP */
+    double c;            /* side +-1: the near end's distance from the mean, >= 0;
+                            side 0: alpha */
+    double w;            /* beta - alpha (may be +inf) */
+    double lam, D;       /* side +-1: Robert's rate lam = c + D */
+    double mass;         /* Phi(beta) - Phi(alpha) */
+    double eff;          /* the chosen proposal's acceptance rate */
 } si_tn;
 
 /* Everything a kernel needs, computed once per fill by src/params.c. */
@@ -135,11 +141,17 @@ typedef struct si_params {
     /* NORMAL and TRUNC_NORMAL: v = mean + std * z. */
     float f_mean, f_std;
     double d_mean, d_std;
-    /* TRUNC_NORMAL: candidates accepted iff lo <= v <= hi (output-representable
-     * bounds, in the computation precision); inverse-path values clamped to them. */
+    /* TRUNC_NORMAL: every value lies in [tlo, thi] (output-representable
+     * bounds, in the computation precision). SI_TN_NORMAL: the candidates are
+     * the normal stream (mean, std above), kept iff tlo <= v <= thi. UNIFORM
+     * and EXP: from a variate r >= 0 (r = u, resp. r = -log u), a candidate
+     * v = min(thi, max(tlo, o + g r)) is kept iff r (r p + q) + b <= -2 log u2
+     * and r <= h (docs/STREAM.md §3.5). */
     float f_tlo, f_thi;
     double d_tlo, d_thi;
-    int tn_mode;         /* SI_TN_REJECT or SI_TN_INVERSE */
+    float f_tp, f_tq, f_tb, f_th, f_to, f_tg;
+    double d_tp, d_tq, d_tb, d_th, d_to, d_tg;
+    int tn_mode;         /* SI_TN_NORMAL, SI_TN_UNIFORM or SI_TN_EXP */
     si_tn tn;
     /* CONSTANT: the element's bits (low dtype-size bytes). */
     uint64_t const_bits;
@@ -225,22 +237,12 @@ SI_HIDDEN simdinit_status si_scheme_resolve(simdinit_dist *d, simdinit_dtype dty
                                             const simdinit_scheme *scheme, size_t n,
                                             uint64_t offset);
 
-/* ---- truncated normal, double precision, scalar, shared by all backends ---- */
+/* ---- truncated normal setup, double precision, shared by all backends ---- */
 
-/* Prepare the sampler for N(0,1) truncated to [alpha, beta], alpha < beta
- * (either may be +-inf). Returns the probability mass Phi(beta) - Phi(alpha)
- * in *mass (relative accuracy ~1e-14, no underflow to 0 for alpha < 38). */
+/* Prepare N(0,1) truncated to [alpha, beta], alpha < beta (either may be
+ * +-inf): the mass Phi(beta) - Phi(alpha) in *mass (relative accuracy ~1e-14,
+ * no underflow to 0 for alpha < 38) and the proposal of least expected cost
+ * (tn->method). Deterministic IEEE double arithmetic only, no libm. */
 SI_HIDDEN void si_tn_setup(si_tn *tn, double alpha, double beta, double *mass);
-/* The inverse CDF of the truncated distribution at u in (0, 1): a z in
- * [alpha, beta] with F(z) = u to ~1e-15 relative accuracy. Deterministic
- * (IEEE double arithmetic only, no libm). */
-SI_HIDDEN double si_tn_inverse(const si_tn *tn, double u);
-
-/* The uniform of an inverse-mode element: (k + 1/2) 2^-52 for the upper 52
- * bits k, exact, in [2^-53, 1 - 2^-53], and 1 - u is exact too. */
-SI_INLINE double si_tn_uniform(uint64_t x)
-{
-    return ((double)(x >> 12) + 0.5) * 0x1p-52;
-}
 
 #endif /* SIMDINIT_INTERNAL_H */

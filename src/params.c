@@ -163,30 +163,89 @@ static simdinit_status prep_normal(si_params *p, double mean, double std)
     return SIMDINIT_OK;
 }
 
-/* Threshold on the mass Phi(beta) - Phi(alpha) above which rejection from
- * Box-Muller candidates (expected <= 4 per element) beats the inverse CDF. */
-#define SI_TN_REJECT_MIN_MASS 0.25
+/*
+ * The constants of the uniform (SI_TN_UNIFORM) and exponential (SI_TN_EXP)
+ * proposals (docs/STREAM.md §3.5), in double; the float32 family rounds them
+ * once to float. A candidate from the variate r >= 0 (uniform: r = u in
+ * [0, 1); exponential: r = -log u) is v = o + g r, kept iff
+ * r (r p + q) + b <= -2 log u2 and r <= h. In standardized terms the
+ * candidate is x = near end + (w u) (uniform), resp. + r / lam (exponential),
+ * and r (r p + q) + b is x^2 - m^2 (uniform: m the point of [alpha, beta]
+ * nearest 0) resp. (x - lam)^2 (Robert's test), each written without the
+ * cancellation of a difference of squares.
+ */
+typedef struct tn_consts {
+    double p, q, b, h, o, g;
+} tn_consts;
+
+static int tn_prop_consts(tn_consts *k, const si_tn *tn, double std, double lo_t, double hi_t)
+{
+    double near = tn->side < 0 ? hi_t : lo_t;  /* where r = 0 lands */
+    k->o = near;
+    if (tn->method == SI_TN_UNIFORM) {
+        double w = tn->w;
+        k->p = w * w;
+        k->q = 2.0 * (tn->c * w);   /* side 0: c = alpha < 0, so x = alpha + w u */
+        k->b = tn->side == 0 ? tn->c * tn->c : 0.0;
+        k->h = 2.0;                 /* u < 1: never rejected by the bound */
+        k->g = hi_t - lo_t;         /* v = tlo + (thi - tlo) u, mirrored for side -1 */
+    } else {
+        double lam = tn->lam, il = 1.0 / lam;
+        k->p = il * il;
+        k->q = -2.0 * tn->D * il;
+        k->b = tn->D * tn->D;
+        k->h = lam * tn->w;         /* x <= the far end: r <= lam w (may be +inf) */
+        k->g = std * il;
+    }
+    if (tn->side < 0)
+        k->g = -k->g;
+    return finite(k->g) && finite(k->p) && finite(k->q) && finite(k->b);
+}
+
+/* The proposal's constants into *p in both precisions; 0 if one is not
+ * finite in the computation type. */
+static int tn_consts_set(si_params *p, double std, double lo_t, double hi_t)
+{
+    tn_consts k;
+    if (!tn_prop_consts(&k, &p->tn, std, lo_t, hi_t))
+        return 0;
+    if (p->dtype != SIMDINIT_F64 && !(finite((float)k.g) && finite((float)k.p) &&
+                                      finite((float)k.q) && finite((float)k.b)))
+        return 0;
+    p->d_tp = k.p; p->d_tq = k.q; p->d_tb = k.b;
+    p->d_th = k.h; p->d_to = k.o; p->d_tg = k.g;
+    p->f_tp = (float)k.p; p->f_tq = (float)k.q; p->f_tb = (float)k.b;
+    p->f_th = (float)k.h; p->f_to = (float)k.o; p->f_tg = (float)k.g;
+    return 1;
+}
 
 static simdinit_status prep_trunc(si_params *p, double mean, double std, double a, double b)
 {
     simdinit_dtype t = p->dtype;
-    if (!finite(mean) || !finite(std) || !finite(a) || !finite(b))
+    /* Infinite bounds are accepted (a = -inf, b = +inf: one-sided or no
+     * truncation); NaN and a = +inf or b = -inf are not. */
+    if (!finite(mean) || !finite(std) || a != a || b != b || a == (double)INFINITY ||
+        b == -(double)INFINITY)
         return SIMDINIT_ERR_NONFINITE;
     if (std < 0)
         return SIMDINIT_ERR_NEGATIVE_STD;
     if (a >= b)
         return SIMDINIT_ERR_EMPTY_TRUNC;
     /* The values of t inside [a, b]. */
-    /* ceil_T(a) and floor_T(b). A bound below -max (above +max) already
-     * becomes -max (+max) here; an infinite result means a > max or b < -max:
-     * no finite value of t lies in [a, b]. */
+    /* ceil_T(a) and floor_T(b). A bound below -max (above +max), infinite
+     * ones included, becomes -max (+max); an infinite result means a > max
+     * or b < -max: no finite value of t lies in [a, b]. */
+    if (a < -t_max(t))
+        a = -t_max(t);
+    if (b > t_max(t))
+        b = t_max(t);
     uint64_t lo_b = t_bound(a, t, 1), hi_b = t_bound(b, t, 0);
     double lo_t = t_value(lo_b, t), hi_t = t_value(hi_b, t);
     if (!finite(lo_t) || !finite(hi_t) || lo_t > hi_t)
         return SIMDINIT_ERR_RANGE;               /* no value of t in [a, b] */
-    if (std == 0) {
-        /* The limit of the truncated normal as std -> 0: a point mass at the
-         * point of [a, b] nearest the mean. */
+    if (std == 0 || lo_t == hi_t) {
+        /* One value of t in [a, b], or the limit of the truncated normal as
+         * std -> 0: a point mass at the point of [a, b] nearest the mean. */
         double v = mean < lo_t ? lo_t : mean > hi_t ? hi_t : mean;
         simdinit_status s = prep_constant(p, v);
         if (s == SIMDINIT_OK) {
@@ -200,8 +259,8 @@ static simdinit_status prep_trunc(si_params *p, double mean, double std, double 
      * side of the interval (alpha = +inf: [tlo, thi] lies more than DBL_MAX
      * standard deviations above the mean; beta = -inf: below it) means every
      * draw lies within 37 std / 2^1024 of that bound (the conditional law is
-     * tlo + std^2 / (tlo - mean) * Exp(1) to first order, and u <= 1 - 2^-53
-     * caps the exponential at 53 ln 2). That is less than half a unit in the
+     * tlo + std^2 / (tlo - mean) * Exp(1) to first order, and the sampler's
+     * exponential is capped at 53 ln 2). That is less than half a unit in the
      * last place of the bound in any output type whenever |mean| < 2^967, so
      * the exact answer is the bound itself: a constant fill of tlo (thi)
      * (docs/STREAM.md §3.5). An infinity on the other side (alpha = -inf with
@@ -222,10 +281,23 @@ static simdinit_status prep_trunc(si_params *p, double mean, double std, double 
     p->d_thi = hi_t;
     p->f_tlo = (float)lo_t;   /* exact: lo_t is a value of t */
     p->f_thi = (float)hi_t;
-    /* Both sampling paths target N(mean, std) truncated to [lo_t, hi_t]. */
     double mass = 0;
     si_tn_setup(&p->tn, alpha, beta, &mass);
-    p->tn_mode = mass >= SI_TN_REJECT_MIN_MASS ? SI_TN_REJECT : SI_TN_INVERSE;
+    p->tn_mode = p->tn.method;
+    if (p->tn_mode == SI_TN_UNIFORM && !tn_consts_set(p, std, lo_t, hi_t)) {
+        /* thi - tlo overflows the computation type: an interval wider than
+         * the type's largest value, chosen for the uniform proposal only if
+         * it is at most 2 (two-sided) or ~5 (one-sided, c w < 1.2)
+         * standard deviations wide, so std > max / 5 and w > 1. Then the
+         * normal proposal (two-sided: [alpha, beta] holds 0 and is wider than
+         * 1, so it accepts more than a third of its candidates) or the
+         * exponential one (one-sided: c < 1.2 and lam w > 1, acceptance above
+         * 0.45) does as well. */
+        p->tn_mode = p->tn.side == 0 ? SI_TN_NORMAL : SI_TN_EXP;
+        p->tn.method = p->tn_mode;
+    }
+    if (p->tn_mode == SI_TN_EXP && !tn_consts_set(p, std, lo_t, hi_t))
+        return SIMDINIT_ERR_RANGE;   /* not reached: the exponential's constants are finite */
     return SIMDINIT_OK;
 }
 

@@ -27,6 +27,11 @@
  *        SI_D_CVT_Q_SMALL(vq: signed, |x| < 2^51: exact) SI_D_CVT_U53(vq: 0 <= x <= 2^53: exact)
  *        SI_D_XOR_BITS(vd, vq) SI_D_SELECT(vq mask, a, b)
  *   u64: SI_Q_SET SI_Q_ADD SI_Q_SUB SI_Q_AND SI_Q_SRL SI_Q_SLL SI_Q_NONZERO
+ *   comparisons (the truncated normal): SI_F_LE(a, b) -> VU mask where a <= b,
+ *        SI_F_MIN(a, b) = a < b ? a : b, SI_F_MAX(a, b) = a > b ? a : b (as the
+ *        x86 instructions: never an IEEE minimum/maximum), SI_D_LE -> VQ mask,
+ *        SI_D_MIN, SI_D_MAX; masks combine with SI_U_AND, SI_U_OR, SI_U_ANDNOT(a, b) =
+ *        ~a & b (and SI_Q_*), and SI_U_ANY(m) / SI_Q_ANY(m) is nonzero iff a lane is set.
  *
  * The constants are the Taylor coefficients of the functions named, rounded
  * to the type: docs/STREAM.md §4 lists them with the error analysis.
@@ -220,4 +225,91 @@ SI_MATH_FN SI_VD SI_MATH_NAME(si_affine_f64)(SI_VD z, SI_VD mean, SI_VD std)
 SI_MATH_FN SI_VD SI_MATH_NAME(si_uniform_f64)(SI_VQ k53, SI_VD lo, SI_VD scale)
 {
     return SI_D_ADD(lo, SI_D_MUL(scale, SI_D_CVT_U53(k53)));
+}
+
+/* ------------------------------------------------------------------------ */
+/* The truncated normal's uniform and exponential proposals                  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The acceptance test of a candidate with t = r (r p + q) + b (twice the
+ * exponent of its acceptance probability exp(-t/2)) and test uniform ut:
+ * accept iff ut <= exp(-t/2), decided by two bounds where they can and by
+ * the log otherwise, every lane on its own, so the result does not depend on
+ * the other lanes (the log is only skipped when no lane needs it):
+ *   h = t * 0.5
+ *   accepted if ut <= 1 - h                            (exp(-h) >= 1 - h)
+ *   else rejected if ut * (1 + h (1 + h * 0.5)) > 1    (exp(h) >= 1 + h + h^2/2)
+ *   else accepted iff t <= log(ut) * -2
+ * Returns the all-ones mask of accepted lanes.
+ */
+SI_MATH_FN SI_VU SI_MATH_NAME(si_tn_accept_f32)(SI_VF t, SI_VF ut)
+{
+    SI_VF h = SI_F_MUL(t, SI_F_SET(0.5f));
+    SI_VU lower = SI_F_LE(ut, SI_F_SUB(SI_F_SET(1.0f), h));
+    SI_VF s = SI_F_ADD(SI_F_SET(1.0f), SI_F_MUL(h, SI_F_ADD(SI_F_SET(1.0f), SI_F_MUL(h, SI_F_SET(0.5f)))));
+    SI_VU upper = SI_F_LE(SI_F_MUL(ut, s), SI_F_SET(1.0f));
+    if (!SI_U_ANY(SI_U_ANDNOT(lower, upper)))
+        return lower;
+    SI_VF y = SI_F_MUL(SI_MATH_NAME(si_log_f32)(ut), SI_F_SET(-2.0f));
+    return SI_U_OR(lower, SI_U_AND(upper, SI_F_LE(t, y)));
+}
+
+SI_MATH_FN SI_VQ SI_MATH_NAME(si_tn_accept_f64)(SI_VD t, SI_VD ut)
+{
+    SI_VD h = SI_D_MUL(t, SI_D_SET(0.5));
+    SI_VQ lower = SI_D_LE(ut, SI_D_SUB(SI_D_SET(1.0), h));
+    SI_VD s = SI_D_ADD(SI_D_SET(1.0), SI_D_MUL(h, SI_D_ADD(SI_D_SET(1.0), SI_D_MUL(h, SI_D_SET(0.5)))));
+    SI_VQ upper = SI_D_LE(SI_D_MUL(ut, s), SI_D_SET(1.0));
+    if (!SI_Q_ANY(SI_Q_ANDNOT(lower, upper)))
+        return lower;
+    SI_VD y = SI_D_MUL(SI_MATH_NAME(si_log_f64)(ut), SI_D_SET(-2.0));
+    return SI_Q_OR(lower, SI_Q_AND(upper, SI_D_LE(t, y)));
+}
+
+/*
+ * One candidate per lane (docs/STREAM.md §3.5), float32 family, from the
+ * halves of one 64-bit output: the variate r >= 0 from `hi`, r = u =
+ * (hi >> 8) 2^-24 in [0, 1) (expo = 0, uniform proposal) or r = -log(u1),
+ * u1 = (hi | 1) 2^-32 in [2^-32, 1] (expo = 1, exponential proposal, r <= 22.2);
+ * the test uniform ut = ((lo >> 8) + 1) 2^-24 in [2^-24, 1] from `lo`. The
+ * candidate is v = min(thi, max(tlo, o + g r)), accepted (all-ones in *acc)
+ * iff si_tn_accept_f32(r (r p + q) + b, ut) and r <= h. p, q, b, h, o, g:
+ * the fill's constants (src/params.c, tn_prop_consts).
+ */
+SI_MATH_FN SI_VF SI_MATH_NAME(si_tn_cand_f32)(const int expo, SI_VU hi, SI_VU lo, SI_VF p, SI_VF q,
+                                             SI_VF b, SI_VF h, SI_VF o, SI_VF g, SI_VF tlo,
+                                             SI_VF thi, SI_VU *acc)
+{
+    SI_VF r;
+    if (expo) {
+        SI_VF u1 = SI_F_MUL(SI_F_CVT_U32(SI_U_OR(hi, SI_U_SET(1))), SI_F_SET(0x1p-32f));
+        r = SI_F_SUB(SI_F_SET(0.0f), SI_MATH_NAME(si_log_f32)(u1));
+    } else {
+        r = SI_F_MUL(SI_F_CVT_I32(SI_U_SRL(hi, 8)), SI_F_SET(0x1p-24f));
+    }
+    SI_VF ut = SI_F_MUL(SI_F_CVT_I32(SI_U_ADD(SI_U_SRL(lo, 8), SI_U_SET(1))), SI_F_SET(0x1p-24f));
+    SI_VF t = SI_F_ADD(SI_F_MUL(r, SI_F_ADD(SI_F_MUL(r, p), q)), b);
+    *acc = SI_U_AND(SI_MATH_NAME(si_tn_accept_f32)(t, ut), SI_F_LE(r, h));
+    return SI_F_MIN(thi, SI_F_MAX(tlo, SI_F_ADD(o, SI_F_MUL(g, r))));
+}
+
+/* The same in float64 from two 64-bit outputs: r = (x1 >> 11) 2^-53 in
+ * [0, 1) (uniform) or -log(((x1 >> 11) + 1) 2^-53) (exponential, r <= 36.8);
+ * ut = ((x2 >> 11) + 1) 2^-53 in [2^-53, 1]. */
+SI_MATH_FN SI_VD SI_MATH_NAME(si_tn_cand_f64)(const int expo, SI_VQ x1, SI_VQ x2, SI_VD p, SI_VD q,
+                                             SI_VD b, SI_VD h, SI_VD o, SI_VD g, SI_VD tlo,
+                                             SI_VD thi, SI_VQ *acc)
+{
+    SI_VD r;
+    if (expo) {
+        SI_VD u1 = SI_D_MUL(SI_D_CVT_U53(SI_Q_ADD(SI_Q_SRL(x1, 11), SI_Q_SET(1))), SI_D_SET(0x1p-53));
+        r = SI_D_SUB(SI_D_SET(0.0), SI_MATH_NAME(si_log_f64)(u1));
+    } else {
+        r = SI_D_MUL(SI_D_CVT_U53(SI_Q_SRL(x1, 11)), SI_D_SET(0x1p-53));
+    }
+    SI_VD ut = SI_D_MUL(SI_D_CVT_U53(SI_Q_ADD(SI_Q_SRL(x2, 11), SI_Q_SET(1))), SI_D_SET(0x1p-53));
+    SI_VD t = SI_D_ADD(SI_D_MUL(r, SI_D_ADD(SI_D_MUL(r, p), q)), b);
+    *acc = SI_Q_AND(SI_MATH_NAME(si_tn_accept_f64)(t, ut), SI_D_LE(r, h));
+    return SI_D_MIN(thi, SI_D_MAX(tlo, SI_D_ADD(o, SI_D_MUL(g, r))));
 }

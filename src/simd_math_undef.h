@@ -48,3 +48,14 @@
 #undef SI_Q_SRL
 #undef SI_Q_SLL
 #undef SI_Q_NONZERO
+#undef SI_F_LE
+#undef SI_F_MIN
+#undef SI_F_MAX
+#undef SI_D_LE
+#undef SI_D_MIN
+#undef SI_D_MAX
+#undef SI_U_ANDNOT
+#undef SI_U_ANY
+#undef SI_Q_OR
+#undef SI_Q_ANDNOT
+#undef SI_Q_ANY

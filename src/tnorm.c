@@ -1,16 +1,16 @@
 /*
- * Inverse-CDF sampler of the standard normal truncated to [alpha, beta], in
- * double precision, shared by every backend (called once per element on the
- * SI_TN_INVERSE path; scalar, 2-5 Newton steps, ~0.1-0.6 us per call).
+ * The truncated normal's setup, in double precision, shared by every backend:
+ * the mass Phi(beta) - Phi(alpha) of N(0, 1) on [alpha, beta] and the choice
+ * of the proposal the kernels sample it with (docs/STREAM.md §3.5, §3.7).
  *
  * Reproducibility: only IEEE-754 double +, -, *, /, sqrt (__builtin_sqrt,
  * which -fno-math-errno makes the correctly rounded instruction), comparisons,
  * double <-> int conversions and bit manipulation. No libm, no long double,
- * no fma (the build uses -ffp-contract=off). Every loop either has a fixed trip
- * count or stops on a test of computed doubles, so the result is a
- * deterministic function of the inputs on any IEEE-754 platform.
+ * no fma (the build uses -ffp-contract=off). Every loop has a bounded trip
+ * count, so the result is a deterministic function of the inputs on any
+ * IEEE-754 platform: the choice of proposal, which decides the bits, too.
  *
- * Method (all masses are "scaled": divided by the density at an anchor point).
+ * Masses are "scaled": divided by the density at an anchor point.
  *  R(x) = Q(x) / phi(x) is the Mills ratio, Q = 1 - Phi, phi the N(0,1) density.
  *  J(c, w) = integral_0^w exp(-c t - t^2/2) dt  (c >= 0, 0 <= w <= inf)
  *          = (mass of [c, c + w]) / phi(c)
@@ -18,14 +18,11 @@
  *  J is evaluated by a Taylor series in w when y <= TN_Y0 (no cancellation
  *  problem: small interval) and by the R difference otherwise (which then
  *  loses at most a factor 1/(1 - e^-TN_Y0) ~ 2.5 in relative accuracy).
- *  Everything is reduced to a one-sided problem: anchor c >= 0, width h, find
- *  s in [0, h] such that the mass of [c, c+s] is the fraction fl of the mass
- *  M1 = J(c, h), or equivalently the mass of [c+s, c+h] is the fraction fu.
- *  The smaller fraction is used so that it is accurate; see tn_solve.
- *   side +1 (alpha >= 0): anchor alpha, z = alpha + s, fl = u, fu = 1 - u.
- *   side -1 (beta <= 0):  mirrored, anchor -beta, z = -(-beta + s).
- *   side  0 (alpha < 0 < beta): anchor 0; the half [alpha, 0] or [0, beta]
- *         that holds the quantile is solved as a one-sided problem.
+ *  A one-sided interval (alpha >= 0, or beta <= 0 mirrored) has anchor c =
+ *  its end nearest the mean and width h; a two-sided one is the sum of its
+ *  halves [alpha, 0] and [0, beta], each anchored at 0. The scaled masses
+ *  are also the acceptance rates of the proposals, which need no underflowing
+ *  density: see si_tn_setup.
  */
 #include <math.h>   /* INFINITY only: no libm function is called */
 #if defined(__clang__)
@@ -38,10 +35,6 @@
 
 #define TN_INF ((double)INFINITY)
 #define TN_Y0 0.5        /* J: Taylor series iff y <= TN_Y0 */
-#define TN_MAXIT 64      /* hard cap on Newton iterations (at most 6 are used) */
-#define TN_TOL 0x1p-40   /* Newton: relative residual after which one more step
-                            is taken and the iteration stops (quadratic
-                            convergence: that step leaves an error ~2^-80) */
 
 /* ln 2 split: LN2_HI has 42 significant bits, so k * LN2_HI is exact for
  * |k| < 2^11; LN2_HI + LN2_LO = ln 2 to ~2^-95. */
@@ -49,7 +42,6 @@
 #define LN2_LO 0x1.ef35793c76730p-45
 #define INV_LN2 1.4426950408889634        /* 1 / ln 2 (nearest double) */
 #define INV_SQRT_2PI 0.3989422804014327   /* 1 / sqrt(2 pi) */
-#define SQRT2 1.4142135623730951
 #define R0 1.2533141373155003             /* R(0) = sqrt(pi / 2) */
 
 static double tn_from_bits(uint64_t b) { double x; memcpy(&x, &b, sizeof x); return x; }
@@ -87,53 +79,6 @@ static double tn_exp(double x)
     if (k > 1023) return e * tn_pow2(k - 1) * 2.0;
     if (k < -1022) return e * tn_pow2(k + 600) * tn_pow2(-600);
     return e * tn_pow2(k);
-}
-
-/*
- * log(1 + f) for sqrt(1/2) - 1 <= f <= sqrt(2) - 1: with s = f / (2 + f),
- * log(1 + f) = 2 atanh(s) = 2s + 2s T, T = sum_{j=1..10} s^(2j) / (2j + 1)
- * (|s| < 0.172, truncation < 1e-18), and 2s = f - s f, so
- * log(1 + f) = f - s (f - 2T): the leading term f is exact.
- */
-static double tn_log1p_core(double f)
-{
-    double s = f / (2.0 + f), w = s * s;
-    double T = 1.0 / 21;
-    T = T * w + 1.0 / 19;
-    T = T * w + 1.0 / 17;
-    T = T * w + 1.0 / 15;
-    T = T * w + 1.0 / 13;
-    T = T * w + 1.0 / 11;
-    T = T * w + 1.0 / 9;
-    T = T * w + 1.0 / 7;
-    T = T * w + 1.0 / 5;
-    T = T * w + 1.0 / 3;
-    T = T * w;
-    return f - s * (f - 2.0 * T);
-}
-
-/*
- * log(x), ~1 ulp, x > 0: x = 2^e m with m in (sqrt(1/2), sqrt(2)] (exponent
- * and significand from the bits; subnormals scaled by 2^54 first),
- * log x = e LN2_HI + (e LN2_LO + log1p_core(m - 1)), m - 1 exact.
- */
-static double tn_log(double x)
-{
-    if (!(x > 0)) return x == 0 ? -TN_INF : x - x;
-    if (x == TN_INF) return x;
-    int e = 0;
-    if (x < 0x1p-1022) { x *= 0x1p54; e = -54; }   /* subnormal */
-    uint64_t b = tn_bits(x);
-    e += (int)(b >> 52) - 1023;
-    double m = tn_from_bits((b & UINT64_C(0xfffffffffffff)) | (UINT64_C(1023) << 52));
-    if (m > SQRT2) { m *= 0.5; e += 1; }
-    return e * LN2_HI + (e * LN2_LO + tn_log1p_core(m - 1.0));
-}
-
-/* log(1 + x) for x >= 0 (only used for a starting point) */
-static double tn_log1p(double x)
-{
-    return x <= 0.25 ? tn_log1p_core(x) : tn_log(1.0 + x);
 }
 
 /*
@@ -232,188 +177,58 @@ static double tn_J(double c, double w, double rc, double rend)
     return rc - tn_exp(-y) * rend;
 }
 
-/* largest double below x > 0 (finite) */
-static double tn_below(double x) { return tn_from_bits(tn_bits(x) - 1); }
-
-/* One-sided problem: anchor c >= 0, width h (may be inf), R(c), R(c + h),
- * M1 = J(c, h), log(R(c) / M1). */
-typedef struct tn_side {
-    double c, h, rc, rend, m1, lrm;
-} tn_side;
-
-/*
- * Solve for s in [0, h]: mass(c, c+s) = fl M1, i.e. mass(c+s, c+h) = fu M1
- * (fl + fu = 1 up to rounding; the smaller one is the accurate one and is used).
- *
- * Lower equation (fl <= fu): f(s) = J(c, s) / M1 - fl, f' = g(s) / M1 with
- *  g(s) = exp(-y), y = s (c + s/2). f is concave increasing, so Newton started
- *  left of the root stays left and increases monotonically. Start: the root of
- *  the exponential model (1 - e^(-c s)) / c = fl M1 (a lower bound since
- *  g(t) <= e^(-c t)): with a = fl (c M1), s0 = -log(1 - a) / c if a >= 2^-10,
- *  else s0 = fl M1 (1 + a (1/2 + a/3)). Step: s <- s - (J/M1 - fl) (M1/g).
- * Upper equation (fu < fl): ph(s) = (log(K(s) / M1) - y) - log fu where
- *  K(s) = J(c + s, h - s) (= R(c + s) for h = inf); the upper mass is g K and
- *  d/ds log(g K) = -1/K. ph is concave decreasing (ph'' = ((c+s) K - 1) / K^2
- *  and (c+s) K < 1), so Newton started right of the root decreases monotonically.
- *  Start: the smallest of three upper bounds of the root:
- *   s_max from K <= R(c): s_max (c + s_max/2) = L, L = log(R(c)/M1) - log fu,
- *     s_max = 2L / (c + d), d = sqrt(c^2 + 2L) (c < 1) or c sqrt(1 + (2L/c)/c);
- *   (h finite) s_exp from g(t) <= g(h) e^((c+h)(h-t)) (-y is concave):
- *     s_exp = h - log(1 + e^lam) / (c + h), lam = log fu + log(M1 (c+h)) + y(h)
- *     (= h - fu M1 exp(y(h)) if lam < -36, skipped if lam >= 700); tight when
- *     the root is near h;
- *   (h finite) the largest double below h (log K is singular at h).
- *  Step: s <- s + ph K, kept below h.
- * Both: clamp each iterate to [0, h] (upper: to the largest double below h);
- * stop right after the step whose residual (r / fl, resp. ph) is <= 2^-40 in
- * magnitude, or that does not move s, or that moves s the wrong way after the
- * first step (rounding noise at the root); at most TN_MAXIT steps.
- */
-static double tn_solve(const tn_side *S, double fl, double fu)
-{
-    const double c = S->c, h = S->h;
-    double s;
-    if (fl <= fu) {
-        if (!(fl > 0)) return 0.0;
-        double a = fl * (c * S->m1);
-        if (a < 0x1p-10) s = fl * S->m1 * (1.0 + a * (0.5 + a * (1.0 / 3.0)));
-        else s = -tn_log(1.0 - a) / c;
-        if (s > h) s = h;
-        for (int it = 0; it < TN_MAXIT; it++) {
-            double y = s * (c + 0.5 * s), g = tn_exp(-y), J;
-            if (y <= TN_Y0) J = tn_jtaylor(c, s);
-            else J = S->rc - g * tn_mills(c + s);
-            double r = J / S->m1 - fl;
-            double sn = s - r * (S->m1 / g);
-            if (!(sn > 0)) sn = 0.0;
-            if (sn > h) sn = h;
-            double d = sn - s;
-            s = sn;
-            if (tn_abs(r) <= TN_TOL * fl || d == 0 || (it > 0 && d < 0)) break;
-        }
-        return s;
-    }
-    if (!(fu > 0)) fu = 0x1p-1074;
-    double lfu = tn_log(fu);
-    double L = S->lrm - lfu, hm = h;
-    if (!(L > 0)) L = 0.0;
-    double d = c < 1.0 ? __builtin_sqrt(c * c + 2.0 * L)
-                       : c * __builtin_sqrt(1.0 + (2.0 * L / c) / c);
-    s = c + d > 0 ? 2.0 * L / (c + d) : 0.0;
-    if (h < TN_INF) {
-        double e = c + h, yh = h * (c + 0.5 * h);
-        double lam = lfu + tn_log(S->m1 * e) + yh;
-        double b = s;
-        if (lam < -36.0) b = h - fu * S->m1 * tn_exp(yh);   /* log(1 + x) ~ x */
-        else if (lam < 700.0)
-            b = h - (lam > 0 ? lam + tn_log1p(tn_exp(-lam)) : tn_log1p(tn_exp(lam))) / e;
-        if (b < s) s = b;
-        hm = tn_below(h);
-        if (s > hm) s = hm;
-    }
-    if (!(s > 0)) s = 0.0;
-    for (int it = 0; it < TN_MAXIT; it++) {
-        double z = c + s, y = s * (c + 0.5 * s);
-        double K = h < TN_INF ? tn_J(z, h - s, -1.0, S->rend) : tn_mills(z);
-        if (!(K > 0)) break;                       /* only at s ~ h: keep s */
-        double ph = (tn_log(K / S->m1) - y) - lfu;
-        double sn = s + ph * K;
-        if (!(sn > 0)) sn = 0.0;
-        if (sn > hm) sn = hm;
-        double dd = sn - s;
-        s = sn;
-        if (tn_abs(ph) <= TN_TOL || dd == 0 || (it > 0 && dd > 0)) break;
-    }
-    return s;
-}
-
-/* si_tn.c[] layout.
- * side +-1: c[0..5] = c, h, R(c), R(c + h), M1 = J(c, h), log(R(c) / M1)
- *           (a tn_side), the problem mirrored to c = -beta >= 0 for side -1.
- * side 0:   c[0] = Ml = J(0, -alpha), c[1] = Mr = J(0, beta), c[2] = R(-alpha),
- *           c[3] = R(beta), c[4] = log(R(0) / Ml), c[5] = log(R(0) / Mr)
- *           (Ml, Mr: masses of [alpha, 0] and [0, beta] divided by phi(0)). */
-static tn_side tn_side_of(const si_tn *tn)
-{
-    tn_side S = {tn->c[0], tn->c[1], tn->c[2], tn->c[3], tn->c[4], tn->c[5]};
-    return S;
-}
+/* Relative cost of one candidate of each proposal (the same kernels on every
+ * backend; measured, docs/PERFORMANCE.md "Truncated normal"): a Box-Muller
+ * normal candidate (16 per step of the 8 lanes in float32), a uniform one (8
+ * per step, one log) and an exponential one (8 per step, two logs). */
+static const double TN_COST[3] = {1.0, 1.25, 2.0};
 
 void si_tn_setup(si_tn *tn, double alpha, double beta, double *mass)
 {
     memset(tn, 0, sizeof *tn);
     tn->alpha = alpha;
     tn->beta = beta;
+    double eff[3] = {0, 0, 0};
     if (alpha >= 0 || beta <= 0) {
+        /* one-sided: near end c >= 0 (distance from the mean), width h */
         tn->side = alpha >= 0 ? 1 : -1;
         double c = (tn->side > 0 ? alpha : -beta) + 0.0;     /* + 0.0: no -0 */
         double e = tn->side > 0 ? beta : -alpha;
-        double h = e - c, rc = tn_mills(c), rend = tn_mills(e);
-        double m1 = tn_J(c, h, rc, rend);
-        tn->c[0] = c; tn->c[1] = h; tn->c[2] = rc; tn->c[3] = rend;
-        tn->c[4] = m1; tn->c[5] = tn_log(rc / m1);
+        double h = e - c;
+        double m1 = tn_J(c, h, tn_mills(c), tn_mills(e));
         *mass = tn_gauss(c) * (m1 * INV_SQRT_2PI);
+        /* uniform on [c, c + h]: acceptance M1 / h (the mass over h phi(c)) */
+        if (h < TN_INF) eff[SI_TN_UNIFORM] = h > 0 ? m1 / h : 1.0;   /* h = 0: alpha, beta
+                                                      equal after rounding */
+        /* Robert's exponential: rate lam = (c + sqrt(c^2 + 4)) / 2, written
+         * lam = c + D with D = 2 / (c + sqrt(c^2 + 4)) (= 1/c where c^2
+         * overflows); acceptance lam M1 exp(-D^2 / 2). */
+        double D = c < 0x1p500 ? 2.0 / (c + __builtin_sqrt(c * c + 4.0)) : 1.0 / c;
+        double lam = c + D;
+        eff[SI_TN_EXP] = lam * m1 * tn_exp(-0.5 * D * D);
+        tn->c = c;
+        tn->w = h;
+        tn->lam = lam;
+        tn->D = D;
     } else {
+        /* alpha < 0 < beta: both halves, J(0, .) = mass / phi(0) */
         tn->side = 0;
-        double ra = tn_mills(-alpha), rb = tn_mills(beta);
-        double ml = tn_J(0.0, -alpha, R0, ra), mr = tn_J(0.0, beta, R0, rb);
-        tn->c[0] = ml; tn->c[1] = mr; tn->c[2] = ra; tn->c[3] = rb;
-        tn->c[4] = tn_log(R0 / ml); tn->c[5] = tn_log(R0 / mr);
+        double ml = tn_J(0.0, -alpha, R0, tn_mills(-alpha));
+        double mr = tn_J(0.0, beta, R0, tn_mills(beta));
         *mass = (ml + mr) * INV_SQRT_2PI;
         if (*mass > 1.0) *mass = 1.0;                       /* rounding: 1 + 2^-52 */
+        double w = beta - alpha;
+        if (w < TN_INF) eff[SI_TN_UNIFORM] = (ml + mr) / w;
+        tn->c = alpha;
+        tn->w = w;
     }
-}
-
-/*
- * Side +1: tn_solve(fl = u, fu = 1 - u), z = alpha + s. Side -1: the mirrored
- * problem, tn_solve(fl = 1 - u, fu = u), z = -(c + s). (1 - u is exact whenever
- * it is the smaller fraction, so side -1 is the exact mirror of side +1.)
- * Side 0: with M = Ml + Mr, Tl = u M and Tu = (1 - u) M (each accurate relative
- * to itself). The quantile is in [alpha, 0] iff Tl <= Ml (u <= 1/2), resp.
- * Tu >= Mr (u > 1/2). Left: mirrored one-sided problem on [0, -alpha] with
- * fu = u (M / Ml) and fl = (Ml - Tl) / Ml (u <= 1/2) or (Tu - Mr) / Ml
- * (u > 1/2), z = -s. Right: problem on [0, beta] with fu = (1 - u) (M / Mr) and
- * fl = (Tl - Ml) / Mr (u <= 1/2) or (Mr - Tu) / Mr (u > 1/2), z = s. Of the two
- * differences the one with the smaller rounding error is taken; fu <= 1.
- * Finally z = z + 0 (no -0) is clamped to [alpha, beta].
- */
-double si_tn_inverse(const si_tn *tn, double u)
-{
-    double s, z;
-    /* u outside (0, 1) (not expected; NaN included): nearest valid u */
-    if (!(u > 0)) u = 0x1p-1074;
-    if (!(u < 1)) u = 1.0 - 0x1p-53;
-    if (tn->side != 0) {
-        tn_side S = tn_side_of(tn);
-        double v = 1.0 - u;                           /* exact for u >= 1/2 */
-        s = tn->side > 0 ? tn_solve(&S, u, v) : tn_solve(&S, v, u);
-        if (!(s >= 0) || s == TN_INF) s = 0.0;   /* unreachable safety net */
-        if (s > S.h) s = S.h;
-        z = S.c + s;
-        if (tn->side < 0) z = -z;
-    } else {
-        double ml = tn->c[0], mr = tn->c[1], m = ml + mr;
-        double tl = u * m, tu = (1.0 - u) * m;
-        int lo = u <= 0.5;
-        int left = lo ? tl <= ml : tu >= mr;
-        tn_side S;
-        if (left) {
-            S = (tn_side){0.0, -tn->alpha, R0, tn->c[2], ml, tn->c[4]};
-            double fu = u * (m / ml), fl = (lo ? ml - tl : tu - mr) / ml;
-            if (fu > 1.0) fu = 1.0;
-            s = tn_solve(&S, fl, fu);
-        } else {
-            S = (tn_side){0.0, tn->beta, R0, tn->c[3], mr, tn->c[5]};
-            double fu = (1.0 - u) * (m / mr), fl = (lo ? tl - ml : mr - tu) / mr;
-            if (fu > 1.0) fu = 1.0;
-            s = tn_solve(&S, fl, fu);
-        }
-        if (!(s >= 0) || s == TN_INF) s = 0.0;
-        if (s > S.h) s = S.h;
-        z = left ? -s : s;
-    }
-    z += 0.0;                                           /* -0 -> +0 */
-    if (!(z >= tn->alpha)) z = tn->alpha;
-    if (!(z <= tn->beta)) z = tn->beta;
-    return z;
+    eff[SI_TN_NORMAL] = *mass;
+    /* the proposal of least cost per accepted value (ties: the earlier one) */
+    int best = SI_TN_NORMAL;
+    for (int m = 1; m < 3; m++)
+        if (eff[m] > 0 && TN_COST[m] * eff[best] < TN_COST[best] * eff[m])
+            best = m;
+    tn->method = best;
+    tn->mass = *mass;
+    tn->eff = eff[best];
 }

@@ -87,8 +87,13 @@ static void bad_dists(bad_dist *t, int *n)
     ADD(simdinit_dist_trunc_normal(0, inf, -2, 2), SIMDINIT_ERR_NONFINITE, ALL_DT);
     ADD(simdinit_dist_trunc_normal(0, 1, nan, 2), SIMDINIT_ERR_NONFINITE, ALL_DT);
     ADD(simdinit_dist_trunc_normal(0, 1, -2, nan), SIMDINIT_ERR_NONFINITE, ALL_DT);
-    ADD(simdinit_dist_trunc_normal(0, 1, -inf, 2), SIMDINIT_ERR_NONFINITE, ALL_DT);
-    ADD(simdinit_dist_trunc_normal(0, 1, -2, inf), SIMDINIT_ERR_NONFINITE, ALL_DT);
+    /* infinite bounds on the outside are accepted (one-sided truncation);
+     * a = +inf or b = -inf leave no interval */
+    ADD(simdinit_dist_trunc_normal(0, 1, inf, inf), SIMDINIT_ERR_NONFINITE, ALL_DT);
+    ADD(simdinit_dist_trunc_normal(0, 1, inf, 2), SIMDINIT_ERR_NONFINITE, ALL_DT);
+    ADD(simdinit_dist_trunc_normal(0, 1, -2, -inf), SIMDINIT_ERR_NONFINITE, ALL_DT);
+    ADD(simdinit_dist_trunc_normal(0, 1, -inf, -inf), SIMDINIT_ERR_NONFINITE, ALL_DT);
+    ADD(simdinit_dist_trunc_normal(0, 1, nan, inf), SIMDINIT_ERR_NONFINITE, ALL_DT);
     ADD(simdinit_dist_trunc_normal(0, -1, -2, 2), SIMDINIT_ERR_NEGATIVE_STD, ALL_DT);
     ADD(simdinit_dist_trunc_normal(0, 1, 2, 2), SIMDINIT_ERR_EMPTY_TRUNC, ALL_DT);
     ADD(simdinit_dist_trunc_normal(0, 1, 3, -3), SIMDINIT_ERR_EMPTY_TRUNC, ALL_DT);

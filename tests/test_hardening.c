@@ -308,7 +308,9 @@ static void no_invalid_flag(void)
             simdinit_dist_uniform(x, 1), simdinit_dist_uniform(0, x),
             simdinit_dist_normal(x, 1), simdinit_dist_normal(0, x),
             simdinit_dist_trunc_normal(x, 1, -1, 1), simdinit_dist_trunc_normal(0, x, -1, 1),
-            simdinit_dist_trunc_normal(0, 1, x, 1), simdinit_dist_trunc_normal(0, 1, -1, x),
+            /* a bound: NaN, a = +inf, b = -inf (a = -inf, b = +inf are valid) */
+            simdinit_dist_trunc_normal(0, 1, x == -INFINITY ? NAN : x, 1),
+            simdinit_dist_trunc_normal(0, 1, -1, x == INFINITY ? NAN : x),
             simdinit_dist_constant(x),
         };
         for (size_t k = 0; k < T_ARRAY_LEN(ds); k++)

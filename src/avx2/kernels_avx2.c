@@ -157,6 +157,17 @@ AI __m256i si_avx2_nonzero64(__m256i x)
 #define SI_Q_SRL(a, n) _mm256_srli_epi64(a, n)
 #define SI_Q_SLL(a, n) _mm256_slli_epi64(a, n)
 #define SI_Q_NONZERO(a) si_avx2_nonzero64(a)
+#define SI_F_LE(a, b) _mm256_castps_si256(_mm256_cmp_ps(a, b, _CMP_LE_OQ))
+#define SI_F_MIN(a, b) _mm256_min_ps(a, b)   /* a < b ? a : b */
+#define SI_F_MAX(a, b) _mm256_max_ps(a, b)   /* a > b ? a : b */
+#define SI_D_LE(a, b) _mm256_castpd_si256(_mm256_cmp_pd(a, b, _CMP_LE_OQ))
+#define SI_D_MIN(a, b) _mm256_min_pd(a, b)
+#define SI_D_MAX(a, b) _mm256_max_pd(a, b)
+#define SI_U_ANDNOT(a, b) _mm256_andnot_si256(a, b)
+#define SI_U_ANY(m) (!_mm256_testz_si256(m, m))
+#define SI_Q_OR(a, b) _mm256_or_si256(a, b)
+#define SI_Q_ANDNOT(a, b) _mm256_andnot_si256(a, b)
+#define SI_Q_ANY(m) (!_mm256_testz_si256(m, m))
 
 #include "simd_math.h"
 
@@ -245,6 +256,27 @@ AI u2 u2_sll32(u2 x, int n) { u2 r; r.a = _mm256_slli_epi32(x.a, n); r.b = _mm25
 AI u2 u2_srl64(u2 x, int n) { u2 r; r.a = _mm256_srli_epi64(x.a, n); r.b = _mm256_srli_epi64(x.b, n); return r; }
 AI u2 u2_sll64(u2 x, int n) { u2 r; r.a = _mm256_slli_epi64(x.a, n); r.b = _mm256_slli_epi64(x.b, n); return r; }
 
+AI u2 f2_le(f2 x, f2 y)
+{
+    u2 r;
+    r.a = _mm256_castps_si256(_mm256_cmp_ps(x.a, y.a, _CMP_LE_OQ));
+    r.b = _mm256_castps_si256(_mm256_cmp_ps(x.b, y.b, _CMP_LE_OQ));
+    return r;
+}
+AI u2 d2_le(d2 x, d2 y)
+{
+    u2 r;
+    r.a = _mm256_castpd_si256(_mm256_cmp_pd(x.a, y.a, _CMP_LE_OQ));
+    r.b = _mm256_castpd_si256(_mm256_cmp_pd(x.b, y.b, _CMP_LE_OQ));
+    return r;
+}
+X2_F(f2_min, _mm256_min_ps)
+X2_F(f2_max, _mm256_max_ps)
+X2_D(d2_min, _mm256_min_pd)
+X2_D(d2_max, _mm256_max_pd)
+X2_U(u2_andnot, _mm256_andnot_si256)
+AI int u2_any(u2 m) { return !_mm256_testz_si256(_mm256_or_si256(m.a, m.b), _mm256_or_si256(m.a, m.b)); }
+
 #include "simd_math_undef.h"
 
 #define SI_VF f2
@@ -293,6 +325,17 @@ AI u2 u2_sll64(u2 x, int n) { u2 r; r.a = _mm256_slli_epi64(x.a, n); r.b = _mm25
 #define SI_Q_SRL(a, n) u2_srl64(a, n)
 #define SI_Q_SLL(a, n) u2_sll64(a, n)
 #define SI_Q_NONZERO(a) u2_nonzero64(a)
+#define SI_F_LE(a, b) f2_le(a, b)
+#define SI_F_MIN(a, b) f2_min(a, b)
+#define SI_F_MAX(a, b) f2_max(a, b)
+#define SI_D_LE(a, b) d2_le(a, b)
+#define SI_D_MIN(a, b) d2_min(a, b)
+#define SI_D_MAX(a, b) d2_max(a, b)
+#define SI_U_ANDNOT(a, b) u2_andnot(a, b)
+#define SI_U_ANY(m) u2_any(m)
+#define SI_Q_OR(a, b) u2_or(a, b)
+#define SI_Q_ANDNOT(a, b) u2_andnot(a, b)
+#define SI_Q_ANY(m) u2_any(m)
 
 #include "simd_math.h"
 
@@ -476,17 +519,21 @@ static const uint8_t k_popcnt8[256] = {
 
 /* ---- group generators ------------------------------------------------------ */
 
-enum { K_UNI = 0, K_NORM = 1, K_TNI = 2 };  /* uniform, normal, trunc-normal inverse */
+enum { K_UNI = 0, K_NORM = 1 };  /* uniform, normal */
 
 /* Per-fill constants, broadcast once per kernel call. */
 typedef struct kc {
     __m256 f_lo, f_scale, f_hi, f_mean, f_std, f_tlo, f_thi, f_nlo, f_nhi;
     __m256d d_lo, d_scale, d_hi, d_mean, d_std, d_tlo, d_thi;
+    /* the truncated normal's proposal constants (si_params f_tp ..., d_tp ...) */
+    __m256 f_tp, f_tq, f_tb, f_th, f_to, f_tg;
+    __m256d d_tp, d_tq, d_tb, d_th, d_to, d_tg;
 #if defined(SI_AVX512VL_BUILD)
     __m512 z_lo, z_scale, z_hi, z_mean, z_std, z_tlo, z_thi;
     __m512d zd_lo, zd_scale, zd_hi, zd_mean, zd_std, zd_tlo, zd_thi;
+    __m512 z_tp, z_tq, z_tb, z_th, z_to, z_tg;
+    __m512d zd_tp, zd_tq, zd_tb, zd_th, zd_to, zd_tg;
 #endif
-    const si_tn *tn;
 } kc;
 
 AI void kc_load(kc *c, const si_params *p)
@@ -523,7 +570,20 @@ AI void kc_load(kc *c, const si_params *p)
     c->zd_tlo = _mm512_set1_pd(p->d_tlo);
     c->zd_thi = _mm512_set1_pd(p->d_thi);
 #endif
-    c->tn = &p->tn;
+#define SI_KC_TN(f) \
+    c->f_t##f = _mm256_set1_ps(p->f_t##f); \
+    c->d_t##f = _mm256_set1_pd(p->d_t##f);
+#if defined(SI_AVX512VL_BUILD)
+#define SI_KC_TN_Z(f) \
+    c->z_t##f = _mm512_set1_ps(p->f_t##f); \
+    c->zd_t##f = _mm512_set1_pd(p->d_t##f);
+#else
+#define SI_KC_TN_Z(f)
+#endif
+    SI_KC_TN(p) SI_KC_TN(q) SI_KC_TN(b) SI_KC_TN(h) SI_KC_TN(o) SI_KC_TN(g)
+    SI_KC_TN_Z(p) SI_KC_TN_Z(q) SI_KC_TN_Z(b) SI_KC_TN_Z(h) SI_KC_TN_Z(o) SI_KC_TN_Z(g)
+#undef SI_KC_TN
+#undef SI_KC_TN_Z
 }
 
 /* A bf16/f16 uniform keeps its rounding inside [low, high): as the scalar
@@ -534,26 +594,18 @@ AI __m256 narrow_clamp(const kc *c, __m256 v)
 }
 
 /* Steps per group of a (kind, f64?) as the reference kernels consume them. */
-#define STEPS(kind, f64) ((kind) == K_TNI ? 2 : (f64) ? 2 : 1)
+#define STEPS(kind, f64) ((f64) ? 2 : 1)
 
 #if defined(SI_AVX512VL_BUILD)
 #include "../avx512/groups_avx512.h"
 #else
-/* Inverse-CDF truncated normal: u = si_tn_uniform(x) = ((x >> 12) + 1/2) 2^-52
- * (every step exact) for the 8 lanes of one step (lanes 0-3 in ra, 4-7 in
- * rb), then z = F^-1(u) (shared scalar code), w = mean + std z in double. */
-AI void tni_step(xs8 *s, const kc *c, __m256d *wa, __m256d *wb)
+/* The upper and lower 32-bit halves of lanes 0..7, in lane order, from the
+ * outputs of a step in the split arrangement (ra = lanes {0,1,4,5}, rb =
+ * {2,3,6,7}): the odd (even) 32-bit words of shuffle(ra, rb). */
+AI void halves8(__m256i ra, __m256i rb, __m256i *hi, __m256i *lo)
 {
-    __m256i ra, rb;
-    xo8(s, &ra, &rb);
-    const __m256d half = _mm256_set1_pd(0.5), ulp = _mm256_set1_pd(0x1p-52);
-    alignas(32) double u[8];
-    _mm256_store_pd(u, _mm256_mul_pd(_mm256_add_pd(si_avx2_cvt_u64(_mm256_srli_epi64(ra, 12)), half), ulp));
-    _mm256_store_pd(u + 4, _mm256_mul_pd(_mm256_add_pd(si_avx2_cvt_u64(_mm256_srli_epi64(rb, 12)), half), ulp));
-    for (int l = 0; l < 8; l++)
-        u[l] = si_tn_inverse(c->tn, u[l]);
-    *wa = _mm256_add_pd(c->d_mean, _mm256_mul_pd(c->d_std, _mm256_load_pd(u)));
-    *wb = _mm256_add_pd(c->d_mean, _mm256_mul_pd(c->d_std, _mm256_load_pd(u + 4)));
+    *hi = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(ra), _mm256_castsi256_ps(rb), 0xdd));
+    *lo = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(ra), _mm256_castsi256_ps(rb), 0x88));
 }
 
 /* One group computed in float32: v0 = elements 0-7, v1 = elements 8-15. */
@@ -571,28 +623,15 @@ AI void gen_f32(const int kind, const int clamp, xs8 *s, const kc *c, __m256 *v0
             *v0 = _mm256_min_ps(c->f_hi, *v0);
             *v1 = _mm256_min_ps(c->f_hi, *v1);
         }
-    } else if (kind == K_NORM) {
-        /* lanes split {0,1,4,5} / {2,3,6,7}: the odd (even) 32-bit words of
-         * shuffle(ra, rb) are the high (low) halves of lanes 0..7 in order. */
+    } else {
+        /* lanes split {0,1,4,5} / {2,3,6,7} */
         xo8(s, &ra, &rb);
-        __m256i hi = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(ra), _mm256_castsi256_ps(rb), 0xdd));
-        __m256i lo = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(ra), _mm256_castsi256_ps(rb), 0x88));
+        __m256i hi, lo;
+        halves8(ra, rb, &hi, &lo);
         __m256 z0, z1;
         si_box_muller_f32_avx2(hi, lo, &z0, &z1);
         *v0 = si_affine_f32_avx2(z0, c->f_mean, c->f_std);
         *v1 = si_affine_f32_avx2(z1, c->f_mean, c->f_std);
-    } else {
-        /* element 8h + l from step h, lane l; rounded to float, kept in [tlo, thi]:
-         * w < tlo ? tlo : (w > thi ? thi : w) == min(thi, max(tlo, w)) */
-        __m256 w[2];
-        for (int h = 0; h < 2; h++) {
-            __m256d wa, wb;
-            tni_step(s, c, &wa, &wb);
-            __m256 f = _mm256_set_m128(_mm256_cvtpd_ps(wb), _mm256_cvtpd_ps(wa));
-            w[h] = _mm256_min_ps(c->f_thi, _mm256_max_ps(c->f_tlo, f));
-        }
-        *v0 = w[0];
-        *v1 = w[1];
     }
 }
 
@@ -609,10 +648,8 @@ AI void gen2_f32(const int kind, const int clamp, xs8 *s, const kc *c, __m256 *v
     xo8(s, &ra, &rb);
     xo8(s, &qa, &qb);
     u2 hi, lo;
-    hi.a = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(ra), _mm256_castsi256_ps(rb), 0xdd));
-    lo.a = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(ra), _mm256_castsi256_ps(rb), 0x88));
-    hi.b = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(qa), _mm256_castsi256_ps(qb), 0xdd));
-    lo.b = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(qa), _mm256_castsi256_ps(qb), 0x88));
+    halves8(ra, rb, &hi.a, &lo.a);
+    halves8(qa, qb, &hi.b, &lo.b);
     f2 z0, z1;
     si_box_muller_f32_avx2x2(hi, lo, &z0, &z1);
     *v0 = si_affine_f32_avx2(z0.a, c->f_mean, c->f_std);
@@ -635,7 +672,7 @@ AI void gen_f64(const int kind, const int clamp, xs8 *s, const kc *c, __m256d v[
                 v[2 * h + 1] = _mm256_min_pd(c->d_hi, v[2 * h + 1]);
             }
         }
-    } else if (kind == K_NORM) {
+    } else {
         /* element l = z0 of lane l, 8 + l = z1 of lane l */
         __m256i qa, qb;
         xo8(s, &ra, &rb);
@@ -649,13 +686,6 @@ AI void gen_f64(const int kind, const int clamp, xs8 *s, const kc *c, __m256d v[
         v[1] = si_affine_f64_avx2(z0.b, c->d_mean, c->d_std);
         v[2] = si_affine_f64_avx2(z1.a, c->d_mean, c->d_std);
         v[3] = si_affine_f64_avx2(z1.b, c->d_mean, c->d_std);
-    } else {
-        for (int h = 0; h < 2; h++) {
-            __m256d wa, wb;
-            tni_step(s, c, &wa, &wb);
-            v[2 * h] = _mm256_min_pd(c->d_thi, _mm256_max_pd(c->d_tlo, wa));
-            v[2 * h + 1] = _mm256_min_pd(c->d_thi, _mm256_max_pd(c->d_tlo, wb));
-        }
     }
 }
 #endif /* SI_AVX512VL_BUILD */
@@ -929,10 +959,25 @@ AI unsigned accept_pd(__m256d v, const kc *c)
     return (unsigned)_mm256_movemask_pd(m);
 }
 
-/* Candidate groups, left-packed to dst; return how many were kept. */
-/* Two groups (32 candidates, the x2 math), left-packed in candidate order. */
-AI unsigned rej_batch_f32(xs8 *s, const kc *c, float *dst)
+/* REJ_BATCH candidates, left-packed to dst in candidate order; returns how
+ * many were kept. SI_TN_NORMAL: two groups (the x2 math); the proposals: four
+ * steps of 8 candidates. */
+AI unsigned rej_batch_f32(const int mode, xs8 *s, const kc *c, float *dst)
 {
+    if (mode != SI_TN_NORMAL) {
+        unsigned n = 0;
+        for (int i = 0; i < 4; i++) {
+            __m256i ra, rb, hi, lo, acc;
+            xo8(s, &ra, &rb);
+            halves8(ra, rb, &hi, &lo);
+            __m256 v = si_tn_cand_f32_avx2(mode == SI_TN_EXP, hi, lo, c->f_tp, c->f_tq, c->f_tb,
+                                           c->f_th, c->f_to, c->f_tg, c->f_tlo, c->f_thi, &acc);
+            unsigned m = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(acc));
+            lpack8(dst + n, v, m);
+            n += k_popcnt8[m];
+        }
+        return n;
+    }
     __m256 v[4];
     gen2_f32(K_NORM, 0, s, c, &v[0], &v[1], &v[2], &v[3]);
     unsigned n = 0;
@@ -944,8 +989,28 @@ AI unsigned rej_batch_f32(xs8 *s, const kc *c, float *dst)
     return n;
 }
 
-AI unsigned rej_batch_f64(xs8 *s, const kc *c, double *dst)
+AI unsigned rej_batch_f64(const int mode, xs8 *s, const kc *c, double *dst)
 {
+    if (mode != SI_TN_NORMAL) {
+        /* two pairs of steps, 8 candidates each: lanes 0-3 (.a), 4-7 (.b) */
+        unsigned n = 0;
+        d2 P = {c->d_tp, c->d_tp}, Q = {c->d_tq, c->d_tq}, B = {c->d_tb, c->d_tb};
+        d2 H = {c->d_th, c->d_th}, O = {c->d_to, c->d_to}, G = {c->d_tg, c->d_tg};
+        d2 L = {c->d_tlo, c->d_tlo}, U = {c->d_thi, c->d_thi};
+        for (int i = 0; i < 2; i++) {
+            u2 x1, x2, acc;
+            xo8(s, &x1.a, &x1.b);
+            xo8(s, &x2.a, &x2.b);
+            d2 v = si_tn_cand_f64_avx2x2(mode == SI_TN_EXP, x1, x2, P, Q, B, H, O, G, L, U, &acc);
+            unsigned ma = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(acc.a));
+            unsigned mb = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(acc.b));
+            lpack4(dst + n, v.a, ma);
+            n += k_popcnt8[ma];
+            lpack4(dst + n, v.b, mb);
+            n += k_popcnt8[mb];
+        }
+        return n;
+    }
     __m256d v[4];
     gen_f64(K_NORM, 0, s, c, v);
     unsigned n = 0;
@@ -990,7 +1055,7 @@ AI void rej_put_flush_f32(const int dt, unsigned char *o, const float *v, const 
     }
 }
 
-AI void run_reject_f32(const int dt, void *out, si_lanes *st, uint32_t start, uint32_t count,
+AI void run_reject_f32(const int dt, const int mode, void *out, si_lanes *st, uint32_t start, uint32_t count,
                        const si_params *p)
 {
     const size_t es = dt == SIMDINIT_F32 ? 4 : 2;
@@ -1006,7 +1071,7 @@ AI void run_reject_f32(const int dt, void *out, si_lanes *st, uint32_t start, ui
     /* drop the first `start` accepted candidates */
     uint32_t skip = start;
     while (skip) {
-        unsigned na = rej_batch_f32(&s, &c, stg);
+        unsigned na = rej_batch_f32(mode, &s, &c, stg);
         if (na <= skip) {
             skip -= na;
             continue;
@@ -1033,7 +1098,7 @@ AI void run_reject_f32(const int dt, void *out, si_lanes *st, uint32_t start, ui
         need -= n;
         n = 0;
         while (need >= REJ_BATCH) {
-            unsigned k = rej_batch_f32(&s, &c, (float *)(void *)o);
+            unsigned k = rej_batch_f32(mode, &s, &c, (float *)(void *)o);
             o += (size_t)k * 4;
             need -= k;
         }
@@ -1059,11 +1124,11 @@ AI void run_reject_f32(const int dt, void *out, si_lanes *st, uint32_t start, ui
             fl = REJ_FLUSH;
             continue;
         }
-        n += rej_batch_f32(&s, &c, stg + n);
+        n += rej_batch_f32(mode, &s, &c, stg + n);
     }
 }
 
-AI void run_reject_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, const si_params *p)
+AI void run_reject_f64(const int mode, void *out, si_lanes *st, uint32_t start, uint32_t count, const si_params *p)
 {
     if (count == 0)
         return;
@@ -1076,7 +1141,7 @@ AI void run_reject_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, 
     unsigned n = 0;
     uint32_t skip = start;
     while (skip) {
-        unsigned na = rej_batch_f64(&s, &c, stg);
+        unsigned na = rej_batch_f64(mode, &s, &c, stg);
         if (na <= skip) {
             skip -= na;
             continue;
@@ -1099,7 +1164,7 @@ AI void run_reject_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, 
         need -= n;
         n = 0;
         while (need >= REJ_BATCH_D) {
-            unsigned k = rej_batch_f64(&s, &c, (double *)(void *)o);
+            unsigned k = rej_batch_f64(mode, &s, &c, (double *)(void *)o);
             o += (size_t)k * 8;
             need -= k;
         }
@@ -1132,7 +1197,7 @@ AI void run_reject_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, 
             fl = REJ_FLUSH_D;
             continue;
         }
-        n += rej_batch_f64(&s, &c, stg + n);
+        n += rej_batch_f64(mode, &s, &c, stg + n);
     }
 }
 
@@ -1161,18 +1226,25 @@ NORMAL_KERNEL(normal_f64, SIMDINIT_F64)
 NORMAL_KERNEL(normal_bf16, SIMDINIT_BF16)
 NORMAL_KERNEL(normal_f16, SIMDINIT_F16)
 
-#define TRUNC_KERNEL(name, dt, REJECT)                                          \
+/* The proposal is a compile-time constant of each reject driver. */
+#define TRUNC_KERNEL(name, RUN)                                                 \
     static void name(KARGS)                                                     \
     {                                                                           \
-        if (p->tn_mode == SI_TN_INVERSE)                                        \
-            run_groups(K_TNI, dt, 0, KPASS);                                    \
+        if (p->tn_mode == SI_TN_NORMAL)                                         \
+            RUN(SI_TN_NORMAL);                                                  \
+        else if (p->tn_mode == SI_TN_UNIFORM)                                   \
+            RUN(SI_TN_UNIFORM);                                                 \
         else                                                                    \
-            REJECT;                                                             \
+            RUN(SI_TN_EXP);                                                     \
     }
-TRUNC_KERNEL(trunc_f32, SIMDINIT_F32, run_reject_f32(SIMDINIT_F32, KPASS))
-TRUNC_KERNEL(trunc_f64, SIMDINIT_F64, run_reject_f64(KPASS))
-TRUNC_KERNEL(trunc_bf16, SIMDINIT_BF16, run_reject_f32(SIMDINIT_BF16, KPASS))
-TRUNC_KERNEL(trunc_f16, SIMDINIT_F16, run_reject_f32(SIMDINIT_F16, KPASS))
+#define RUN_F32(m) run_reject_f32(SIMDINIT_F32, m, KPASS)
+#define RUN_F64(m) run_reject_f64(m, KPASS)
+#define RUN_BF16(m) run_reject_f32(SIMDINIT_BF16, m, KPASS)
+#define RUN_F16(m) run_reject_f32(SIMDINIT_F16, m, KPASS)
+TRUNC_KERNEL(trunc_f32, RUN_F32)
+TRUNC_KERNEL(trunc_f64, RUN_F64)
+TRUNC_KERNEL(trunc_bf16, RUN_BF16)
+TRUNC_KERNEL(trunc_f16, RUN_F16)
 
 /* ---- constant ---------------------------------------------------------------- */
 

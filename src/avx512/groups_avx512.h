@@ -4,8 +4,8 @@
  *
  * Included by src/avx2/kernels_avx2.c only when it is compiled as the avx512
  * backend (SI_AVX512VL_BUILD, src/avx512/kernels_avx512.c), in place of the
- * AVX2 versions of: xs8/xs_load/xs_skip (the 8 lanes), gen_f32, gen_f64 (and
- * tni_step), rej_batch_f32 and rej_batch_f64. It adds the batch generators
+ * AVX2 versions of: xs8/xs_load/xs_skip (the 8 lanes), gen_f32, gen_f64,
+ * rej_batch_f32 and rej_batch_f64. It adds the batch generators
  * norm_groups4 (float32 family) and norm_groups2_f64, which gen_groups calls
  * in this build instead of gen_group2, and uniform_group_z, which run_groups
  * uses for float32/float64 uniform with ordinary stores. The drivers,
@@ -82,6 +82,18 @@
 #define SI_Q_SRL(a, n) _mm512_srli_epi64(a, n)
 #define SI_Q_SLL(a, n) _mm512_slli_epi64(a, n)
 #define SI_Q_NONZERO(a) (a)
+/* comparison masks as vectors (vpmovm2d/q), which SI_U_AND combines */
+#define SI_F_LE(a, b) _mm512_movm_epi32(_mm512_cmp_ps_mask(a, b, _CMP_LE_OQ))
+#define SI_F_MIN(a, b) _mm512_min_ps(a, b)   /* a < b ? a : b */
+#define SI_F_MAX(a, b) _mm512_max_ps(a, b)   /* a > b ? a : b */
+#define SI_D_LE(a, b) _mm512_movm_epi64(_mm512_cmp_pd_mask(a, b, _CMP_LE_OQ))
+#define SI_D_MIN(a, b) _mm512_min_pd(a, b)
+#define SI_D_MAX(a, b) _mm512_max_pd(a, b)
+#define SI_U_ANDNOT(a, b) _mm512_andnot_si512(a, b)
+#define SI_U_ANY(m) (_mm512_test_epi32_mask(m, m) != 0)
+#define SI_Q_OR(a, b) _mm512_or_si512(a, b)
+#define SI_Q_ANDNOT(a, b) _mm512_andnot_si512(a, b)
+#define SI_Q_ANY(m) (_mm512_test_epi64_mask(m, m) != 0)
 
 #include "simd_math.h"
 
@@ -134,18 +146,14 @@ AI __m256 hi256(__m512 v) { return _mm512_extractf32x8_ps(v, 1); }
 AI __m256d lo256d(__m512d v) { return _mm512_castpd512_pd256(v); }
 AI __m256d hi256d(__m512d v) { return _mm512_extractf64x4_pd(v, 1); }
 
-/* Inverse-CDF truncated normal: u = ((x >> 12) + 1/2) 2^-52 for the 8 lanes
- * of one step, z = F^-1(u) (shared scalar code), w = mean + std z in double. */
-AI __m512d tni_step_z(xs8 *s, const kc *c)
+/* The upper (hi) and lower (lo) 32-bit halves of the 8 outputs of step xa
+ * (lanes 0-7), then of step xb, in that order. */
+AI void halves16(__m512i xa, __m512i xb, __m512i *hi, __m512i *lo)
 {
-    __m512i x = xo8z(s);
-    alignas(64) double u[8];
-    _mm512_store_pd(u, _mm512_mul_pd(_mm512_add_pd(_mm512_cvtepu64_pd(_mm512_srli_epi64(x, 12)),
-                                                   _mm512_set1_pd(0.5)),
-                                     _mm512_set1_pd(0x1p-52)));
-    for (int l = 0; l < 8; l++)
-        u[l] = si_tn_inverse(c->tn, u[l]);
-    return _mm512_add_pd(c->zd_mean, _mm512_mul_pd(c->zd_std, _mm512_load_pd(u)));
+    const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    *hi = _mm512_permutex2var_epi32(xa, odd, xb);
+    *lo = _mm512_permutex2var_epi32(xa, even, xb);
 }
 
 /* Box-Muller float32 for 16 lanes: hi/lo = the upper/lower 32-bit halves of
@@ -153,10 +161,8 @@ AI __m512d tni_step_z(xs8 *s, const kc *c)
  * z0 (elements 0-7 of xa's group, then of xb's) and z1 (elements 8-15). */
 AI void norm16_f32(__m512i xa, __m512i xb, const kc *c, __m512 *z0, __m512 *z1)
 {
-    const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
-    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-    __m512i hi = _mm512_permutex2var_epi32(xa, odd, xb);
-    __m512i lo = _mm512_permutex2var_epi32(xa, even, xb);
+    __m512i hi, lo;
+    halves16(xa, xb, &hi, &lo);
     __m512 a, b;
     si_box_muller_f32_zmm(hi, lo, &a, &b);
     *z0 = si_affine_f32_zmm(a, c->z_mean, c->z_std);
@@ -174,7 +180,7 @@ AI void gen_f32(const int kind, const int clamp, xs8 *s, const kc *c, __m256 *v0
             v = _mm512_min_ps(c->z_hi, v);  /* u > hi ? hi : u */
         *v0 = lo256(v);
         *v1 = hi256(v);
-    } else if (kind == K_NORM) {
+    } else {
         /* one group: the 8-lane (256-bit) chain of the AVX2 build */
         __m512i x = xo8z(s);
         __m256i hi = _mm512_cvtepi64_epi32(_mm512_srli_epi64(x, 32));
@@ -183,14 +189,6 @@ AI void gen_f32(const int kind, const int clamp, xs8 *s, const kc *c, __m256 *v0
         si_box_muller_f32_avx2(hi, lo, &z0, &z1);
         *v0 = si_affine_f32_avx2(z0, c->f_mean, c->f_std);
         *v1 = si_affine_f32_avx2(z1, c->f_mean, c->f_std);
-    } else {
-        /* element 8h + l from step h, lane l; rounded to float, kept in [tlo, thi] */
-        __m512d w0 = tni_step_z(s, c);
-        __m512d w1 = tni_step_z(s, c);
-        __m512 f = _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(w0)), _mm512_cvtpd_ps(w1), 1);
-        f = _mm512_min_ps(c->z_thi, _mm512_max_ps(c->z_tlo, f));
-        *v0 = lo256(f);
-        *v1 = hi256(f);
     }
 }
 
@@ -301,18 +299,13 @@ AI void gen_f64(const int kind, const int clamp, xs8 *s, const kc *c, __m256d v[
             a = _mm512_min_pd(c->zd_hi, a);
             b = _mm512_min_pd(c->zd_hi, b);
         }
-    } else if (kind == K_NORM) {
+    } else {
         /* element l = z0 of lane l, 8 + l = z1 of lane l */
         __m512i x1 = xo8z(s);
         __m512i x2 = xo8z(s);
         si_box_muller_f64_zmm(x1, x2, &a, &b);
         a = si_affine_f64_zmm(a, c->zd_mean, c->zd_std);
         b = si_affine_f64_zmm(b, c->zd_mean, c->zd_std);
-    } else {
-        a = tni_step_z(s, c);
-        b = tni_step_z(s, c);
-        a = _mm512_min_pd(c->zd_thi, _mm512_max_pd(c->zd_tlo, a));
-        b = _mm512_min_pd(c->zd_thi, _mm512_max_pd(c->zd_tlo, b));
     }
     v[0] = lo256d(a);
     v[1] = hi256d(a);
@@ -354,8 +347,24 @@ AI unsigned rej_pack16(__m512 g, const kc *c, float *dst)
 
 /* Four groups (64 candidates, two 16-lane chains), left-packed to dst in
  * candidate order; returns how many were kept. Writes dst[0 .. 64). */
-AI unsigned rej_batch_f32(xs8 *s, const kc *c, float *dst)
+AI unsigned rej_batch_f32(const int mode, xs8 *s, const kc *c, float *dst)
 {
+    if (mode != SI_TN_NORMAL) {
+        /* the proposals: four pairs of steps, 16 candidates each */
+        unsigned n = 0;
+        for (int i = 0; i < 4; i++) {
+            __m512i xa = xo8z(s);
+            __m512i xb = xo8z(s);
+            __m512i hi, lo, acc;
+            halves16(xa, xb, &hi, &lo);
+            __m512 v = si_tn_cand_f32_zmm(mode == SI_TN_EXP, hi, lo, c->z_tp, c->z_tq, c->z_tb,
+                                          c->z_th, c->z_to, c->z_tg, c->z_tlo, c->z_thi, &acc);
+            __mmask16 m = _mm512_test_epi32_mask(acc, acc);
+            _mm512_storeu_ps(dst + n, _mm512_maskz_compress_ps(m, v));
+            n += popcnt16(m);
+        }
+        return n;
+    }
     __m512 z[4];
     norm32_f32(s, c, z);
     /* candidate order: group 0 elements 0-15, then group 1's, ... */
@@ -376,8 +385,23 @@ AI unsigned rej_pack8d(__m512d v, const kc *c, double *dst)
 
 /* Two groups (32 candidates, two 8-lane chains) in float64, left-packed to
  * dst in candidate order; writes dst[0 .. 32). */
-AI unsigned rej_batch_f64(xs8 *s, const kc *c, double *dst)
+AI unsigned rej_batch_f64(const int mode, xs8 *s, const kc *c, double *dst)
 {
+    if (mode != SI_TN_NORMAL) {
+        /* the proposals: four pairs of steps (x1, x2), 8 candidates each */
+        unsigned n = 0;
+        for (int i = 0; i < 4; i++) {
+            __m512i x1 = xo8z(s);
+            __m512i x2 = xo8z(s);
+            __m512i acc;
+            __m512d v = si_tn_cand_f64_zmm(mode == SI_TN_EXP, x1, x2, c->zd_tp, c->zd_tq, c->zd_tb,
+                                           c->zd_th, c->zd_to, c->zd_tg, c->zd_tlo, c->zd_thi, &acc);
+            __mmask8 m = _mm512_test_epi64_mask(acc, acc);
+            _mm512_storeu_pd(dst + n, _mm512_maskz_compress_pd(m, v));
+            n += popcnt16(m);
+        }
+        return n;
+    }
     __m512d z[4];
     norm16_f64(s, c, z);
     unsigned n = 0;

@@ -77,6 +77,19 @@
 #define SI_Q_SRL(a, n) vshrq_n_u64((a), (n))
 #define SI_Q_SLL(a, n) vshlq_n_u64((a), (n))
 #define SI_Q_NONZERO(a) vtstq_u64((a), (a))
+/* min/max as the x86 instructions and the scalar reference (a < b ? a : b),
+ * not FMIN/FMAX, whose signed-zero and NaN rules differ */
+#define SI_F_LE(a, b) vcleq_f32((a), (b))
+#define SI_F_MIN(a, b) vbslq_f32(vcltq_f32((a), (b)), (a), (b))
+#define SI_F_MAX(a, b) vbslq_f32(vcgtq_f32((a), (b)), (a), (b))
+#define SI_D_LE(a, b) vcleq_f64((a), (b))
+#define SI_D_MIN(a, b) vbslq_f64(vcltq_f64((a), (b)), (a), (b))
+#define SI_D_MAX(a, b) vbslq_f64(vcgtq_f64((a), (b)), (a), (b))
+#define SI_U_ANDNOT(a, b) vbicq_u32((b), (a))
+#define SI_U_ANY(m) (vmaxvq_u32(m) != 0)
+#define SI_Q_OR(a, b) vorrq_u64((a), (b))
+#define SI_Q_ANDNOT(a, b) vbicq_u64((b), (a))
+#define SI_Q_ANY(m) (vmaxvq_u32(vreinterpretq_u32_u64(m)) != 0)
 
 #include "simd_math.h"
 
@@ -130,6 +143,9 @@ SI_INLINE void lanes_skip(nlanes *S, uint32_t steps)
 typedef struct kconst {
     float32x4_t f_lo, f_scale, f_hi, f_mean, f_std, f_tlo, f_thi, f_nlo, f_nhi;
     float64x2_t d_lo, d_scale, d_hi, d_mean, d_std, d_tlo, d_thi;
+    /* the truncated normal's proposal constants (si_params f_tp ..., d_tp ...) */
+    float32x4_t f_tp, f_tq, f_tb, f_th, f_to, f_tg;
+    float64x2_t d_tp, d_tq, d_tb, d_th, d_to, d_tg;
     int clamp;
     int narrow;   /* bf16/f16 uniform: keep the rounding inside [low, high) */
 } kconst;
@@ -154,11 +170,16 @@ SI_INLINE void kconst_init(kconst *c, const si_params *p)
     c->f_nlo = vdupq_n_f32(p->f_nlo);
     c->f_nhi = vdupq_n_f32(p->f_nhi);
     c->narrow = p->dtype == SIMDINIT_BF16 || p->dtype == SIMDINIT_F16;
+#define SI_KC_TN(f)                           \
+    c->f_t##f = vdupq_n_f32(p->f_t##f);       \
+    c->d_t##f = vdupq_n_f64(p->d_t##f);
+    SI_KC_TN(p) SI_KC_TN(q) SI_KC_TN(b) SI_KC_TN(h) SI_KC_TN(o) SI_KC_TN(g)
+#undef SI_KC_TN
 }
 
 /* ---- group generators (docs/STREAM.md §3 element order) --------------------------- */
 
-enum { GEN_UNIFORM = 0, GEN_NORMAL = 1, GEN_TN_INVERSE = 2 };
+enum { GEN_UNIFORM = 0, GEN_NORMAL = 1 };
 
 /* Uniform f32, 1 step: element 2l + h = upper 24 bits of 32-bit half h of lane
  * l. Little-endian, lanes 2j, 2j+1 as four u32 are exactly elements 4j..4j+3. */
@@ -238,53 +259,6 @@ SI_INLINE void gen_normal_f64(nlanes *S, const kconst *c, float64x2_t v[8])
         v[i] = si_affine_f64_neon(v[i], c->d_mean, c->d_std);
 }
 
-/* Truncated normal, inverse mode, 2 steps: element j = step j / 8, lane j % 8,
- * through the shared scalar si_tn_inverse, exactly as the scalar reference. */
-SI_INLINE void tn_inverse_steps(nlanes *S, uint64_t x[16])
-{
-    SI_UNROLL
-    for (int h = 0; h < 2; h++) {
-        uint64x2_t r[4];
-        lanes_step(S, r);
-        SI_UNROLL
-        for (int j = 0; j < 4; j++)
-            vst1q_u64(&x[8 * h + 2 * j], r[j]);
-    }
-}
-
-SI_INLINE double tn_inverse_one(const si_params *p, uint64_t x)
-{
-    return p->d_mean + p->d_std * si_tn_inverse(&p->tn, si_tn_uniform(x));
-}
-
-SI_INLINE void gen_tn_inverse_f32(nlanes *S, const si_params *p, float32x4_t v[4])
-{
-    uint64_t x[16];
-    float w[16];
-    tn_inverse_steps(S, x);
-    for (int j = 0; j < 16; j++) {
-        float f = (float)tn_inverse_one(p, x[j]);
-        w[j] = f < p->f_tlo ? p->f_tlo : f > p->f_thi ? p->f_thi : f;
-    }
-    SI_UNROLL
-    for (int i = 0; i < 4; i++)
-        v[i] = vld1q_f32(&w[4 * i]);
-}
-
-SI_INLINE void gen_tn_inverse_f64(nlanes *S, const si_params *p, float64x2_t v[8])
-{
-    uint64_t x[16];
-    double w[16];
-    tn_inverse_steps(S, x);
-    for (int j = 0; j < 16; j++) {
-        double d = tn_inverse_one(p, x[j]);
-        w[j] = d < p->d_tlo ? p->d_tlo : d > p->d_thi ? p->d_thi : d;
-    }
-    SI_UNROLL
-    for (int i = 0; i < 8; i++)
-        v[i] = vld1q_f64(&w[2 * i]);
-}
-
 /* ---- storing a group of 16 ---------------------------------------------------------- */
 
 SI_INLINE size_t elem_size(simdinit_dtype dt)
@@ -325,7 +299,7 @@ SI_INLINE void store16_f64(unsigned char *o, const float64x2_t v[8])
         vst1q_u8(o + 16 * i, vreinterpretq_u8_f64(v[i]));
 }
 
-/* ---- group walk (UNIFORM, NORMAL, TRUNC_NORMAL inverse) ------------------------------ */
+/* ---- group walk (UNIFORM, NORMAL) ----------------------------------------------------- */
 
 /*
  * Block-local elements [start, start + count) to out[0 .. count-1]: skip the
@@ -336,7 +310,7 @@ SI_INLINE void store16_f64(unsigned char *o, const float64x2_t v[8])
 SI_INLINE void walk_f32fam(void *out, si_lanes *st, uint32_t start, uint32_t count,
                            const si_params *p, int gen, simdinit_dtype dt)
 {
-    const uint32_t G = gen == GEN_TN_INVERSE ? 2 : 1;   /* SI_G_*_F32; inverse: 2 */
+    const uint32_t G = 1;   /* SI_G_UNIFORM_F32, SI_G_NORMAL_F32 */
     const size_t es = elem_size(dt);
     if (count == 0)
         return;
@@ -352,8 +326,7 @@ SI_INLINE void walk_f32fam(void *out, si_lanes *st, uint32_t start, uint32_t cou
 #define GEN32()                                                     \
     do {                                                            \
         if (gen == GEN_UNIFORM) gen_uniform_f32(&S, &c, v);         \
-        else if (gen == GEN_NORMAL) gen_normal_f32(&S, &c, v);      \
-        else gen_tn_inverse_f32(&S, p, v);                          \
+        else gen_normal_f32(&S, &c, v);                             \
     } while (0)
     if (start > e0 || end - e0 < SI_GROUP) {
         uint32_t lo = start - e0, hi = end - e0 < SI_GROUP ? end - e0 : SI_GROUP;
@@ -380,7 +353,7 @@ SI_INLINE void walk_f32fam(void *out, si_lanes *st, uint32_t start, uint32_t cou
 SI_INLINE void walk_f64(void *out, si_lanes *st, uint32_t start, uint32_t count,
                         const si_params *p, int gen)
 {
-    const uint32_t G = 2;   /* SI_G_UNIFORM_F64, SI_G_NORMAL_F64, inverse */
+    const uint32_t G = 2;   /* SI_G_UNIFORM_F64, SI_G_NORMAL_F64 */
     if (count == 0)
         return;
     nlanes S;
@@ -395,8 +368,7 @@ SI_INLINE void walk_f64(void *out, si_lanes *st, uint32_t start, uint32_t count,
 #define GEN64()                                                     \
     do {                                                            \
         if (gen == GEN_UNIFORM) gen_uniform_f64(&S, &c, v);         \
-        else if (gen == GEN_NORMAL) gen_normal_f64(&S, &c, v);      \
-        else gen_tn_inverse_f64(&S, p, v);                          \
+        else gen_normal_f64(&S, &c, v);                             \
     } while (0)
     if (start > e0 || end - e0 < SI_GROUP) {
         uint32_t lo = start - e0, hi = end - e0 < SI_GROUP ? end - e0 : SI_GROUP;
@@ -466,8 +438,82 @@ SI_INLINE unsigned accept_bits_f64(float64x2_t w, const kconst *c)
     return (unsigned)vaddvq_u64(vandq_u64(m, vld1q_u64(bit)));
 }
 
+/* Accepted iff the proposal's mask is set. */
+SI_INLINE unsigned mask_bits_f32(uint32x4_t m)
+{
+    static const uint32_t bit[4] = {1, 2, 4, 8};
+    return vaddvq_u32(vandq_u32(m, vld1q_u32(bit)));
+}
+
+SI_INLINE unsigned mask_bits_f64(uint64x2_t m)
+{
+    static const uint64_t bit[2] = {1, 2};
+    return (unsigned)vaddvq_u64(vandq_u64(m, vld1q_u64(bit)));
+}
+
+/* 16 candidates of the block (docs/STREAM.md §3.5) and their accept bits.
+ * SI_TN_NORMAL: one normal group. The proposals: two steps of 8 candidates,
+ * lanes 0-3 then 4-7 of each. */
+SI_INLINE void cand16_f32(const int mode, nlanes *S, const kconst *c, float32x4_t w[4],
+                          unsigned bits[4])
+{
+    if (mode == SI_TN_NORMAL) {
+        gen_std_normal_f32(S, w);
+        SI_UNROLL
+        for (int i = 0; i < 4; i++) {
+            w[i] = si_affine_f32_neon(w[i], c->f_mean, c->f_std);
+            bits[i] = accept_bits_f32(w[i], c);
+        }
+        return;
+    }
+    SI_UNROLL
+    for (int h = 0; h < 2; h++) {
+        uint64x2_t x[4];
+        lanes_step(S, x);
+        SI_UNROLL
+        for (int q = 0; q < 2; q++) {   /* lanes 4q .. 4q+3 */
+            uint32x4_t a = vreinterpretq_u32_u64(x[2 * q]), b = vreinterpretq_u32_u64(x[2 * q + 1]);
+            uint32x4_t acc;
+            w[2 * h + q] = si_tn_cand_f32_neon(mode == SI_TN_EXP, vuzp2q_u32(a, b), vuzp1q_u32(a, b),
+                                               c->f_tp, c->f_tq, c->f_tb, c->f_th, c->f_to,
+                                               c->f_tg, c->f_tlo, c->f_thi, &acc);
+            bits[2 * h + q] = mask_bits_f32(acc);
+        }
+    }
+}
+
+/* SI_TN_NORMAL: one normal group; the proposals: two pairs of steps (x1, x2),
+ * 8 candidates each, lanes 2j, 2j+1 in w[4 pair + j]. */
+SI_INLINE void cand16_f64(const int mode, nlanes *S, const kconst *c, float64x2_t w[8],
+                          unsigned bits[8])
+{
+    if (mode == SI_TN_NORMAL) {
+        gen_std_normal_f64(S, w);
+        SI_UNROLL
+        for (int i = 0; i < 8; i++) {
+            w[i] = si_affine_f64_neon(w[i], c->d_mean, c->d_std);
+            bits[i] = accept_bits_f64(w[i], c);
+        }
+        return;
+    }
+    SI_UNROLL
+    for (int h = 0; h < 2; h++) {
+        uint64x2_t x1[4], x2[4];
+        lanes_step(S, x1);
+        lanes_step(S, x2);
+        SI_UNROLL
+        for (int j = 0; j < 4; j++) {
+            uint64x2_t acc;
+            w[4 * h + j] = si_tn_cand_f64_neon(mode == SI_TN_EXP, x1[j], x2[j], c->d_tp, c->d_tq,
+                                               c->d_tb, c->d_th, c->d_to, c->d_tg, c->d_tlo,
+                                               c->d_thi, &acc);
+            bits[4 * h + j] = mask_bits_f64(acc);
+        }
+    }
+}
+
 /*
- * The block's candidates are its NORMAL stream in group order; block element
+ * The block's candidates (cand16_*) in order; block element
  * k is the k-th accepted one. Groups whose accepted candidates all lie before
  * `start` are only counted. Otherwise the accepted candidates are packed in
  * order into kept[], converted, and stored at their place: a whole 16-element
@@ -476,7 +522,7 @@ SI_INLINE unsigned accept_bits_f64(float64x2_t w, const kconst *c)
  * through a buffer.
  */
 SI_INLINE void reject_f32fam(void *out, si_lanes *st, uint32_t start, uint32_t count,
-                             const si_params *p, simdinit_dtype dt)
+                             const si_params *p, simdinit_dtype dt, const int mode)
 {
     const size_t es = elem_size(dt);
     if (count == 0)
@@ -492,13 +538,10 @@ SI_INLINE void reject_f32fam(void *out, si_lanes *st, uint32_t start, uint32_t c
     while (k < end) {
         float32x4_t w[4];
         unsigned bits[4], n = 0;
-        gen_std_normal_f32(&S, w);
+        cand16_f32(mode, &S, &c, w, bits);
         SI_UNROLL
-        for (int i = 0; i < 4; i++) {
-            w[i] = si_affine_f32_neon(w[i], c.f_mean, c.f_std);
-            bits[i] = accept_bits_f32(w[i], &c);
+        for (int i = 0; i < 4; i++)
             n += k_popcount4[bits[i]];
-        }
         if (k + n <= start) {
             k += n;
             continue;
@@ -527,7 +570,7 @@ SI_INLINE void reject_f32fam(void *out, si_lanes *st, uint32_t start, uint32_t c
 }
 
 SI_INLINE void reject_f64(void *out, si_lanes *st, uint32_t start, uint32_t count,
-                          const si_params *p)
+                          const si_params *p, const int mode)
 {
     if (count == 0)
         return;
@@ -542,13 +585,10 @@ SI_INLINE void reject_f64(void *out, si_lanes *st, uint32_t start, uint32_t coun
     while (k < end) {
         float64x2_t w[8];
         unsigned bits[8], n = 0;
-        gen_std_normal_f64(&S, w);
+        cand16_f64(mode, &S, &c, w, bits);
         SI_UNROLL
-        for (int i = 0; i < 8; i++) {
-            w[i] = si_affine_f64_neon(w[i], c.d_mean, c.d_std);
-            bits[i] = accept_bits_f64(w[i], &c);
+        for (int i = 0; i < 8; i++)
             n += k_popcount4[bits[i]];
-        }
         if (k + n <= start) {
             k += n;
             continue;
@@ -594,15 +634,21 @@ KERNEL(normal_bf16_neon, walk_f32fam(out, st, start, count, p, GEN_NORMAL, SIMDI
 KERNEL(normal_f16_neon, walk_f32fam(out, st, start, count, p, GEN_NORMAL, SIMDINIT_F16))
 KERNEL(normal_f64_neon, walk_f64(out, st, start, count, p, GEN_NORMAL))
 
-#define TRUNC_F32FAM(name, DT)                                                                \
-    KERNEL(name, if (p->tn_mode == SI_TN_INVERSE)                                            \
-                     walk_f32fam(out, st, start, count, p, GEN_TN_INVERSE, DT);              \
-                 else reject_f32fam(out, st, start, count, p, DT))
-TRUNC_F32FAM(trunc_f32_neon, SIMDINIT_F32)
-TRUNC_F32FAM(trunc_bf16_neon, SIMDINIT_BF16)
-TRUNC_F32FAM(trunc_f16_neon, SIMDINIT_F16)
-KERNEL(trunc_f64_neon, if (p->tn_mode == SI_TN_INVERSE) walk_f64(out, st, start, count, p, GEN_TN_INVERSE);
-                       else reject_f64(out, st, start, count, p))
+/* The proposal is a compile-time constant of each reject driver. */
+#define TN_MODES(RUN)                                                                         \
+    do {                                                                                      \
+        if (p->tn_mode == SI_TN_NORMAL) RUN(SI_TN_NORMAL);                                    \
+        else if (p->tn_mode == SI_TN_UNIFORM) RUN(SI_TN_UNIFORM);                             \
+        else RUN(SI_TN_EXP);                                                                  \
+    } while (0)
+#define RUN_F32(m) reject_f32fam(out, st, start, count, p, SIMDINIT_F32, m)
+#define RUN_BF16(m) reject_f32fam(out, st, start, count, p, SIMDINIT_BF16, m)
+#define RUN_F16(m) reject_f32fam(out, st, start, count, p, SIMDINIT_F16, m)
+#define RUN_F64(m) reject_f64(out, st, start, count, p, m)
+KERNEL(trunc_f32_neon, TN_MODES(RUN_F32))
+KERNEL(trunc_bf16_neon, TN_MODES(RUN_BF16))
+KERNEL(trunc_f16_neon, TN_MODES(RUN_F16))
+KERNEL(trunc_f64_neon, TN_MODES(RUN_F64))
 
 /* ---- constant ------------------------------------------------------------------------------- */
 

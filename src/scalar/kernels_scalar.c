@@ -154,56 +154,79 @@ static void normal_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, 
 
 /* ---- truncated normal ---------------------------------------------------- */
 
-/* Inverse mode: element j of a group from step j / 8, lane j % 8,
- * u = ((x >> 12) + 1/2) 2^-52, z = F^-1(u) in double, v = mean + std z,
- * rounded to the computation type and kept inside [tlo, thi]. */
-static void gen_tn_inverse_f32(si_lanes *st, const si_params *p, float v[SI_GROUP])
+/*
+ * The block's candidates, in order, a few at a time (docs/STREAM.md §3.5):
+ * each generator writes its candidates to v[] with ok[j] = 1 for a kept one
+ * and returns how many it wrote.
+ *  SI_TN_NORMAL: the block's normal stream (groups of 16 Box-Muller values in
+ *  the element order of NORMAL), kept iff tlo <= mean + std z <= thi.
+ *  SI_TN_UNIFORM / SI_TN_EXP: 8 per step (float32 family: lane l's output
+ *  x, hi = x >> 32, lo = x mod 2^32) or per two steps (float64: x1 from the
+ *  first, x2 from the second), by si_tn_cand_f32 / _f64.
+ */
+static unsigned cand_normal_f32(si_lanes *st, const si_params *p, float v[SI_GROUP], int ok[SI_GROUP])
 {
-    uint64_t x[SI_LANES];
-    for (int h = 0; h < 2; h++) {
-        step(st, x);
-        for (int l = 0; l < SI_LANES; l++) {
-            double u = si_tn_uniform(x[l]);
-            float w = (float)(p->d_mean + p->d_std * si_tn_inverse(&p->tn, u));
-            v[8 * h + l] = w < p->f_tlo ? p->f_tlo : w > p->f_thi ? p->f_thi : w;
-        }
-    }
+    gen_normal_f32(st, p, v);
+    for (int j = 0; j < SI_GROUP; j++)
+        ok[j] = v[j] >= p->f_tlo && v[j] <= p->f_thi;
+    return SI_GROUP;
 }
 
-static void gen_tn_inverse_f64(si_lanes *st, const si_params *p, double v[SI_GROUP])
+static unsigned cand_normal_f64(si_lanes *st, const si_params *p, double v[SI_GROUP], int ok[SI_GROUP])
+{
+    gen_normal_f64(st, p, v);
+    for (int j = 0; j < SI_GROUP; j++)
+        ok[j] = v[j] >= p->d_tlo && v[j] <= p->d_thi;
+    return SI_GROUP;
+}
+
+static unsigned cand_prop_f32(si_lanes *st, const si_params *p, float v[SI_GROUP], int ok[SI_GROUP])
 {
     uint64_t x[SI_LANES];
-    for (int h = 0; h < 2; h++) {
-        step(st, x);
-        for (int l = 0; l < SI_LANES; l++) {
-            double u = si_tn_uniform(x[l]);
-            double w = p->d_mean + p->d_std * si_tn_inverse(&p->tn, u);
-            v[8 * h + l] = w < p->d_tlo ? p->d_tlo : w > p->d_thi ? p->d_thi : w;
-        }
+    step(st, x);
+    for (int l = 0; l < SI_LANES; l++) {
+        uint32_t acc;
+        v[l] = si_tn_cand_f32(p->tn_mode == SI_TN_EXP, (uint32_t)(x[l] >> 32), (uint32_t)x[l],
+                              p->f_tp, p->f_tq, p->f_tb, p->f_th, p->f_to, p->f_tg, p->f_tlo,
+                              p->f_thi, &acc);
+        ok[l] = acc != 0;
     }
+    return SI_LANES;
+}
+
+static unsigned cand_prop_f64(si_lanes *st, const si_params *p, double v[SI_GROUP], int ok[SI_GROUP])
+{
+    uint64_t x1[SI_LANES], x2[SI_LANES];
+    step(st, x1);
+    step(st, x2);
+    for (int l = 0; l < SI_LANES; l++) {
+        uint64_t acc;
+        v[l] = si_tn_cand_f64(p->tn_mode == SI_TN_EXP, x1[l], x2[l], p->d_tp, p->d_tq, p->d_tb,
+                              p->d_th, p->d_to, p->d_tg, p->d_tlo, p->d_thi, &acc);
+        ok[l] = acc != 0;
+    }
+    return SI_LANES;
 }
 
 /*
- * Reject mode: the block's candidate sequence is its normal stream (groups of
- * 16 Box-Muller values, element order as for NORMAL); candidate c is kept iff
- * tlo <= mean + std z <= thi, and block element k is the k-th kept candidate.
- * A block's lanes continue for as long as needed (expected 1/mass steps per
- * 16 elements), so starting inside a block costs O(block).
+ * Block element k is the block's k-th kept candidate (counting from 0). A
+ * block's lanes continue for as long as needed (expected 1 / rate candidates
+ * per element, the rate at least 0.3 for every interval), so starting inside
+ * a block costs O(block).
  */
-#define TN_REJECT_BODY(VT, GEN_STD, AFFINE, MEAN, STD, TLO, THI, STORE)         \
+#define TN_REJECT_BODY(VT, CAND, STORE)                                         \
     do {                                                                        \
         uint32_t end = start + count, k = 0;                                    \
         VT kept[SI_GROUP];                                                      \
         size_t done = 0;                                                        \
         while (k < end) {                                                       \
-            VT z[SI_GROUP];                                                     \
-            unsigned nk = 0;                                                    \
-            GEN_STD(st, z);                                                     \
-            for (int j = 0; j < SI_GROUP && k < end; j++) {                     \
-                VT w = AFFINE(z[j], p->MEAN, p->STD);                           \
-                if (w >= p->TLO && w <= p->THI) {                               \
+            VT cv[SI_GROUP];                                                    \
+            int ok[SI_GROUP];                                                   \
+            unsigned nc = CAND(st, p, cv, ok), nk = 0;                          \
+            for (unsigned j = 0; j < nc && k < end; j++) {                      \
+                if (ok[j]) {                                                    \
                     if (k >= start)                                             \
-                        kept[nk++] = w;                                         \
+                        kept[nk++] = cv[j];                                     \
                     k++;                                                        \
                 }                                                               \
             }                                                                   \
@@ -214,23 +237,18 @@ static void gen_tn_inverse_f64(si_lanes *st, const si_params *p, double v[SI_GRO
 
 static void trunc_f32(void *out, si_lanes *st, uint32_t start, uint32_t count, const si_params *p)
 {
-    if (p->tn_mode == SI_TN_INVERSE) {
-        GROUP_LOOP(float, 2, gen_tn_inverse_f32(st, p, v),
-                   store_f32_family(out, done, v + lo, hi - lo, p->dtype));
-        return;
-    }
-    TN_REJECT_BODY(float, gen_std_normal_f32, si_affine_f32, f_mean, f_std, f_tlo, f_thi,
-                   store_f32_family(out, done, kept, nk, p->dtype));
+    if (p->tn_mode == SI_TN_NORMAL)
+        TN_REJECT_BODY(float, cand_normal_f32, store_f32_family(out, done, kept, nk, p->dtype));
+    else
+        TN_REJECT_BODY(float, cand_prop_f32, store_f32_family(out, done, kept, nk, p->dtype));
 }
 
 static void trunc_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, const si_params *p)
 {
-    if (p->tn_mode == SI_TN_INVERSE) {
-        GROUP_LOOP(double, 2, gen_tn_inverse_f64(st, p, v), store_f64(out, done, v + lo, hi - lo));
-        return;
-    }
-    TN_REJECT_BODY(double, gen_std_normal_f64, si_affine_f64, d_mean, d_std, d_tlo, d_thi,
-                   store_f64(out, done, kept, nk));
+    if (p->tn_mode == SI_TN_NORMAL)
+        TN_REJECT_BODY(double, cand_normal_f64, store_f64(out, done, kept, nk));
+    else
+        TN_REJECT_BODY(double, cand_prop_f64, store_f64(out, done, kept, nk));
 }
 
 /* ---- constant --------------------------------------------------------------- */

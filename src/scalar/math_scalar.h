@@ -67,6 +67,17 @@ static inline double si_f64_from_bits(uint64_t u) { double f; memcpy(&f, &u, 8);
 #define SI_Q_SRL(a, n) ((uint64_t)(a) >> (n))
 #define SI_Q_SLL(a, n) ((uint64_t)((a) << (n)))
 #define SI_Q_NONZERO(a) ((a) != 0 ? UINT64_MAX : 0u)
+#define SI_F_LE(a, b) ((a) <= (b) ? UINT32_MAX : 0u)
+#define SI_F_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define SI_F_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define SI_D_LE(a, b) ((a) <= (b) ? UINT64_MAX : (uint64_t)0)
+#define SI_D_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define SI_D_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define SI_U_ANDNOT(a, b) (~(a) & (b))
+#define SI_U_ANY(m) ((m) != 0)
+#define SI_Q_OR(a, b) ((a) | (b))
+#define SI_Q_ANDNOT(a, b) (~(a) & (b))
+#define SI_Q_ANY(m) ((m) != 0)
 
 #include "simd_math.h"
 

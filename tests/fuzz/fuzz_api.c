@@ -36,7 +36,6 @@
 
 #define CALL_LIMIT_S 2.0
 #define MAX_N 4096
-#define INVERSE_MAX_N 48
 #define PAD 64          /* canary bytes before and after every output */
 
 /* ---- input reader ------------------------------------------------------ */
@@ -219,13 +218,6 @@ static void op_fill(rd *r)
     size_t n = count(r);
     uint64_t offset = u64(r), seed = u64(r), stream = u64(r);
     size_t es = valid_dtype(dt) ? simdinit_dtype_size(dt) : 8;
-    /* The inverse-CDF path costs ~100x a normal draw under the sanitizers:
-     * at most INVERSE_MAX_N elements there (offsets near block boundaries
-     * still cross blocks), so that inputs stay quick. */
-    si_params pp;
-    if (si_params_prepare(&pp, &d, dt) == SIMDINIT_OK && pp.kind == SIMDINIT_DIST_TRUNC_NORMAL &&
-        pp.tn_mode == SI_TN_INVERSE && n > INVERSE_MAX_N)
-        n = INVERSE_MAX_N;
     const size_t R = region(n, es);
 
     feclearexcept(FE_ALL_EXCEPT);
