@@ -52,6 +52,13 @@ extern "C" {
 #define SIMDINIT_VERSION_MINOR 1
 #define SIMDINIT_VERSION_PATCH 0
 
+/* The version of the bit stream (docs/STREAM.md): the values a fill writes
+ * for given arguments. The bits of a stream version never change; a library
+ * that writes other bits for any (seed, stream, offset, distribution, dtype)
+ * has a new stream version. Store it next to a seed to know which values the
+ * seed names. */
+#define SIMDINIT_STREAM_VERSION 1
+
 /* ------------------------------------------------------------------------ */
 /* Status codes                                                              */
 /* ------------------------------------------------------------------------ */
@@ -526,6 +533,11 @@ const char *simdinit_cpu_feature_name(unsigned bit);
 
 /* Library version string, e.g. "0.1.0". */
 const char *simdinit_version(void);
+
+/* The stream version of the library loaded at run time (SIMDINIT_STREAM_VERSION
+ * of the header it was built with): compare it with the one a seed was
+ * recorded under. */
+int simdinit_stream_version(void);
 
 /* ------------------------------------------------------------------------ */
 /* Structured initializers: orthogonal, eye, dirac, delta-orthogonal, sparse */

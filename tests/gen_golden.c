@@ -64,9 +64,11 @@ int main(int argc, char **argv)
                " * scalar backend. Do not edit; regenerate only when the bit stream is meant to\n"
                " * change, and say so in the commit. Cases: tests/golden.h. */\n"
                "#ifndef SIMDINIT_GOLDEN_DATA_H\n#define SIMDINIT_GOLDEN_DATA_H\n\n"
-               "#include \"golden.h\"\n\n#define GOLDEN_HAVE_DATA 1\n\n"
+               "#include \"golden.h\"\n\n#define GOLDEN_HAVE_DATA 1\n"
+               "/* the stream version these bits belong to */\n"
+               "#define GOLDEN_STREAM_VERSION %d\n\n"
                "static const golden_entry golden_table[GOLDEN_NDIST][GOLDEN_NDTYPE] = {\n",
-            simdinit_version());
+            simdinit_version(), simdinit_stream_version());
     for (int d = 0; d < GOLDEN_NDIST; d++) {
         fprintf(f, "    { /* %s */\n", golden_dist_names[d]);
         for (int t = 0; t < GOLDEN_NDTYPE; t++) {

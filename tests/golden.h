@@ -8,12 +8,16 @@
  * [GOLDEN_MID_OFFSET, GOLDEN_MID_OFFSET + 16), and the FNV-1a 64 hash of the
  * little-endian bytes of elements [0, 2^20) filled in one call. The data were
  * produced with the scalar backend forced; every backend must reproduce them.
+ * They also record the stream version (SIMDINIT_STREAM_VERSION) they belong
+ * to: bits of a stream version never change (docs/STREAM.md), so a mismatch
+ * under the same version is a bug, and a new version needs new data.
  *
  * Needs only the public header and libc.
  */
 #ifndef SIMDINIT_GOLDEN_H
 #define SIMDINIT_GOLDEN_H
 
+#include <math.h>   /* INFINITY */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +32,7 @@
 #define GOLDEN_MID 16
 #define GOLDEN_MID_OFFSET UINT64_C(1000003)
 #define GOLDEN_HASH_N ((size_t)1 << 20)
-#define GOLDEN_NDIST 5
+#define GOLDEN_NDIST 8
 #define GOLDEN_NDTYPE 4
 
 /* One pinned case: a (distribution, dtype) pair. */
@@ -40,7 +44,8 @@ typedef struct golden_entry {
 
 static const char *const golden_dist_names[GOLDEN_NDIST] = {
     "uniform(-0.5, 2)", "normal(0.25, 1.5)", "trunc_normal(0, 1, -2, 2)",
-    "trunc_normal(0, 1, 3, 5)", "constant(0.1)",
+    "trunc_normal(0, 1, 3, 5)", "constant(0.1)", "trunc_normal(0, 1, -0.1, 0.1)",
+    "trunc_normal(0, 1, -0.6, -0.5)", "trunc_normal(1, 2, -inf, -6)",
 };
 
 static inline simdinit_dist golden_dist(int i)
@@ -49,8 +54,14 @@ static inline simdinit_dist golden_dist(int i)
     case 0: return simdinit_dist_uniform(-0.5, 2.0);
     case 1: return simdinit_dist_normal(0.25, 1.5);
     case 2: return simdinit_dist_trunc_normal(0.0, 1.0, -2.0, 2.0);
+    /* the truncated normal's proposals (docs/STREAM.md §3.5): normal,
+     * exponential, uniform two-sided and mirrored, exponential mirrored with
+     * an infinite end */
     case 3: return simdinit_dist_trunc_normal(0.0, 1.0, 3.0, 5.0);
-    default: return simdinit_dist_constant(0.1);
+    case 4: return simdinit_dist_constant(0.1);
+    case 5: return simdinit_dist_trunc_normal(0.0, 1.0, -0.1, 0.1);
+    case 6: return simdinit_dist_trunc_normal(0.0, 1.0, -0.6, -0.5);
+    default: return simdinit_dist_trunc_normal(1.0, 2.0, -(double)INFINITY, -6.0);
     }
 }
 

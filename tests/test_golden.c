@@ -32,7 +32,11 @@ static int check_all(const char *label)
             snprintf(what, sizeof what, "[%s] %s %s", label, golden_dist_names[d],
                      simdinit_dtype_name(dt));
             int b = golden_compare(&got, &golden_table[d][t], what, stderr);
-            cr_expect_eq(b, 0, "%s: %d mismatches against tests/golden_data.h", what, b);
+            cr_expect_eq(b, 0,
+                         "%s: %d mismatches against tests/golden_data.h: the bits of stream "
+                         "version %d changed, which they never may (docs/STREAM.md §0: a change "
+                         "of bits is a new SIMDINIT_STREAM_VERSION)",
+                         what, b, SIMDINIT_STREAM_VERSION);
             bad += b;
         }
     free(scratch);
@@ -43,6 +47,19 @@ Test(golden, data_present)
 {
     cr_assert(GOLDEN_HAVE_DATA,
               "tests/golden_data.h is the placeholder: run `ninja -C build golden` and commit it");
+}
+
+/* The data belong to the library's stream version: bits may only change with
+ * a new SIMDINIT_STREAM_VERSION (and then the data are regenerated). */
+Test(golden, stream_version)
+{
+    cr_assert_eq(simdinit_stream_version(), SIMDINIT_STREAM_VERSION,
+                 "library stream version %d, header %d", simdinit_stream_version(),
+                 SIMDINIT_STREAM_VERSION);
+    cr_assert_eq(GOLDEN_STREAM_VERSION, SIMDINIT_STREAM_VERSION,
+                 "tests/golden_data.h holds stream version %d, the library writes %d: "
+                 "regenerate it (`ninja -C build golden`) for the new version",
+                 GOLDEN_STREAM_VERSION, SIMDINIT_STREAM_VERSION);
 }
 
 Test(golden, active_backend)
