@@ -597,6 +597,7 @@ static int plan_gguf(plan *p, const model_args *a, const char *init_desc, char *
     else
         kv_str(&kv, &nkv, "tokenizer.ggml.model", "no_vocab");
     kv_u64(&kv, &nkv, "simdinit.seed", a->seed);
+    kv_u32(&kv, &nkv, "simdinit.stream_version", (uint64_t)simdinit_stream_version());
     kv_str(&kv, &nkv, "simdinit.init", init_desc);
     kv_str(&kv, &nkv, "simdinit.stream",
            "fnv1a64 of simdinit.hf_names[i], the Hugging Face name of tensor i");
@@ -1240,7 +1241,8 @@ int cmd_model(int argc, char **argv)
     }
     char meta[512];
     snprintf(meta, sizeof meta, "\"format\":\"pt\",\"simdinit.seed\":\"%" PRIu64 "\","
-             "\"simdinit.init\":", a.seed);
+             "\"simdinit.stream_version\":\"%d\",\"simdinit.init\":", a.seed,
+             simdinit_stream_version());
     {
         buf mb = {0};
         json_str(&mb, init_desc);

@@ -62,6 +62,7 @@ int cmd_info(int argc, char **argv)
         return rc;
 
     printf("simdinit %s\n", simdinit_version());
+    printf("stream version: %d\n", simdinit_stream_version());
 
     unsigned features = simdinit_cpu_features();
     printf("cpu features:");

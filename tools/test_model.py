@@ -37,6 +37,15 @@ def run(*args, timeout=300, preexec_fn=None):
     return p.returncode, p.stdout, p.stderr
 
 
+def stream_version():
+    """The library's stream version, as `simdinit info` reports it."""
+    rc, out, _ = run("info")
+    for line in out.splitlines():
+        if line.startswith("stream version: "):
+            return int(line.split(": ", 1)[1])
+    raise AssertionError("simdinit info reports no stream version: %r" % out)
+
+
 def fnv1a64(name):
     h = 0xcbf29ce484222325
     for b in name.encode():
@@ -368,7 +377,8 @@ def check_folder(what, folder, expected, seed, dtype, cfg=None):
     check(sorted(tensors) == sorted(names), "%s: tensor names %s" %
           (what, sorted(set(tensors) ^ set(names))[:6]))
     for meta in metas:
-        check(meta.get("format") == "pt" and meta.get("simdinit.seed") == str(seed),
+        check(meta.get("format") == "pt" and meta.get("simdinit.seed") == str(seed) and
+              meta.get("simdinit.stream_version") == str(stream_version()),
               "%s: __metadata__ %r" % (what, meta))
     for e in expected:
         name, shape, init = e[0], e[-2], e[-1]
@@ -542,7 +552,8 @@ def test_llama_family():
                 arch + ".attention.head_count_kv": cfg["num_key_value_heads"],
                 arch + ".rope.dimension_count": cfg.get("head_dim") or cfg["hidden_size"] // heads,
                 "general.file_type": {"BF16": 32, "F16": 1}[dtype],
-                "tokenizer.ggml.model": "llama", "simdinit.seed": seed}
+                "tokenizer.ggml.model": "llama", "simdinit.seed": seed,
+                "simdinit.stream_version": stream_version()}
         for k, v in want.items():
             check(kv.get(k) == v, "%s gguf: %s = %r, expected %r" % (what, k, kv.get(k), v))
         check(np.float32(kv.get(arch + ".attention.layer_norm_rms_epsilon")) ==

@@ -14,10 +14,10 @@ also reachable from the package root (simdinit.uniform_, simdinit.normal, ...).
 import ctypes as _ctypes
 
 from . import _core, _lib
-from ._lib import SimdinitError, SimdinitTypeError, library_path, library_version
+from ._lib import SimdinitError, SimdinitTypeError, library_path, library_version, stream_version
 from ._version import __version__
 
-__all__ = ["__version__", "library_version", "library_path", "SimdinitError",
+__all__ = ["__version__", "library_version", "library_path", "stream_version", "SimdinitError",
            "SimdinitTypeError", "stream_from_name", "fans", "gain", "default_threads",
            "set_backend", "active_backend", "backends", "SCHEMES", "NONLINEARITIES", "chunk_range",
            "shard"]

@@ -135,6 +135,7 @@ _P = ctypes.POINTER
 _PROTOS = {
     "simdinit_strerror": (ctypes.c_char_p, [_i]),
     "simdinit_version": (ctypes.c_char_p, []),
+    "simdinit_stream_version": (_i, []),
     "simdinit_dtype_size": (_sz, [_i]),
     "simdinit_dtype_name": (ctypes.c_char_p, [_i]),
     "simdinit_dist_check": (_i, [_P(Dist), _i]),
@@ -196,6 +197,9 @@ def check_versions(package_version, lib_version, path):
 
 
 library_version = lib.simdinit_version().decode()
+# The bit stream's version (docs/STREAM.md): a seed names the same values under
+# every library of the same stream version.
+stream_version = lib.simdinit_stream_version()
 check_versions(__version__, library_version, library_path)
 
 

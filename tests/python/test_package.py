@@ -24,6 +24,12 @@ def test_versions_match():
     assert os.path.exists(simdinit.library_path)
 
 
+def test_stream_version_is_the_librarys():
+    from simdinit import _lib
+    assert simdinit.stream_version == _lib.lib.simdinit_stream_version()
+    assert isinstance(simdinit.stream_version, int) and simdinit.stream_version >= 1
+
+
 def test_import_needs_neither_numpy_nor_torch():
     r = run_py("""
         import sys

@@ -88,6 +88,14 @@ def test_kaiming_uniform_with_torch_defaults_is_the_formula():
     (sinit.uniform_, (-2, 5), stats.uniform(-2, 7)),
     (sinit.trunc_normal_, (0, 1, -1, 2), stats.truncnorm(-1, 2)),
     (sinit.trunc_normal_, (0, 1, 2, 10), stats.truncnorm(2, 10)),
+    # every proposal of the sampler (docs/STREAM.md §3.5): uniform, exponential,
+    # mirrored, far tail, infinite ends
+    (sinit.trunc_normal_, (0, 1, -0.1, 0.1), stats.truncnorm(-0.1, 0.1)),
+    (sinit.trunc_normal_, (0, 1, 3, 4), stats.truncnorm(3, 4)),
+    (sinit.trunc_normal_, (0, 1, 8, 9), stats.truncnorm(8, 9)),
+    (sinit.trunc_normal_, (0, 1, -0.6, -0.5), stats.truncnorm(-0.6, -0.5)),
+    (sinit.trunc_normal_, (2, 0.5, 4.5, math.inf), stats.truncnorm(5, math.inf, 2, 0.5)),
+    (sinit.trunc_normal_, (0, 1, -math.inf, -3), stats.truncnorm(-math.inf, -3)),
     (sinit.xavier_normal_, (), stats.norm(0, math.sqrt(2 / (512 + 384)))),
 ])
 def test_statistics(fn, args, dist):

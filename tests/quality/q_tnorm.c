@@ -11,7 +11,8 @@
  *    standard errors from the fourth central moment (by quadrature);
  *  - Kolmogorov-Smirnov against the exact CDF on a 2^20 grid of u.
  * f32 bounds are the f32 values ceil(a), floor(b); the closed forms are
- * evaluated at those (identical to a, b here: all bounds are representable).
+ * evaluated at those. The cases include the ones of issue 14 (narrow,
+ * one-sided, far-tail and infinite bounds: every proposal of the sampler).
  * The closed forms are also cross-checked against the quadrature moments.
  * p-values through Holm at this program's share of the suite's alpha.
  */
@@ -38,8 +39,24 @@ typedef struct tcase {
  * maps of the same uniforms (identical KS statistics). */
 static uint64_t case_seed;
 
-static void run(simdinit_dtype t, const tcase *c)
+/* ceil_f32(x) / floor_f32(x): the bounds of a float32 fill (infinite: kept) */
+static double f32_bound(double x, int up)
 {
+    float f = (float)x;
+    if (up ? (double)f < x : (double)f > x)
+        f = nextafterf(f, up ? INFINITY : -INFINITY);
+    return isinf(x) ? x : (double)f;
+}
+
+static void run(simdinit_dtype t, const tcase *given)
+{
+    /* the fill's interval: for float32 the float32 values inside [a, b] */
+    tcase cc = *given;
+    if (t == SIMDINIT_F32) {
+        cc.a = f32_bound(cc.a, 1);
+        cc.b = f32_bound(cc.b, 0);
+    }
+    const tcase *c = &cc;
     const char *tn = simdinit_dtype_name(t);
     double alpha = (c->a - c->mean) / c->std, beta = (c->b - c->mean) / c->std;
     double cm, cv;
@@ -113,6 +130,12 @@ int main(void)
     printf("q_tnorm: backend %s\n", simdinit_backend_name(simdinit_active_backend()));
     const tcase cases[] = {
         {0, 1, -2, 2}, {0, 1, 0, 40}, {0, 1, 5, 6}, {0, 1, 8, 9}, {0, 1, -9, -8}, {1, 0.5, 3.5, 4.5},
+        /* every proposal of the sampler (docs/STREAM.md §3.5) on the intervals of
+         * issue 14: uniform (narrow, two-sided and one-sided), exponential (tails,
+         * far tails, infinite ends), mirrored */
+        {0, 1, 0, 1}, {0, 1, -0.1, 0.1}, {0, 1, -1e-3, 1e-3}, {0, 1, -1e-6, 1e-6},
+        {0, 1, 2, 10}, {0, 1, 3, 4}, {0, 1, 30, 31}, {0, 1, -0.6, -0.5}, {0, 1, 5, INFINITY},
+        {0, 1, -INFINITY, -3}, {-1, 3, 0.5, 0.75},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         case_seed = 31 + 10 * (uint64_t)i;
