@@ -4,8 +4,8 @@
  * (4 tensors (seed, stream, offset) x 2.5 * 10^7 consecutive elements,
  * filled in chunks of 2^20).
  *
- * For each of uniform, normal, truncated normal (rejection mode) and
- * truncated normal (inverse-CDF mode):
+ * For each of uniform, normal and the truncated normal with each of its
+ * proposals (normal, exponential, uniform: docs/STREAM.md §3.5):
  *  - support: every value inside the target's support (hard check);
  *  - Kolmogorov-Smirnov against the exact target CDF;
  *  - chi-square against the exact target bin probabilities;
@@ -33,6 +33,7 @@
 
 #include "qstat.h"
 #include "qtarget.h"
+#include "internal.h"   /* si_params_prepare: the proposal a fill uses */
 #include "simdinit.h"
 
 #define CHUNK ((size_t)1 << 20)
@@ -65,16 +66,28 @@ static const part parts[NPARTS] = {
 typedef struct config {
     const char *name;
     simdinit_dist dist;
-    int expect_inverse;   /* truncated normal: which mode the mass implies (informational) */
 } config;
+
+/* Distributions per type: uniform, normal, and the truncated normal with each
+ * of its three proposals. */
+#define NCFG 5
+
+/* The proposal the library chose for a truncated-normal fill. */
+static const char *tn_proposal(const simdinit_dist *d, simdinit_dtype t)
+{
+    si_params p;
+    if (si_params_prepare(&p, d, t) != SIMDINIT_OK || p.kind != SIMDINIT_DIST_TRUNC_NORMAL)
+        return "no";
+    return p.tn_mode == SI_TN_NORMAL ? "normal" : p.tn_mode == SI_TN_UNIFORM ? "uniform" : "exponential";
+}
 
 static qa_family fam;
 static simdinit_dtype T;
 /* f32, bf16 and f16 share the float32 value path: distinct seeds per type keep
  * their tests independent of each other. */
 #define SEED_OF_TYPE ((uint64_t)T * 1000 + (uint64_t)cfg_index * 100)
-/* ... and per distribution: the inverse-CDF truncated normal and the f64
- * uniform would otherwise be monotone maps of the very same uniforms. */
+/* ... and per distribution: two distributions of one type would otherwise
+ * be computed from the very same generator outputs. */
 static int cfg_index;
 static const char *tname;
 
@@ -360,15 +373,15 @@ static void run_config(const config *c)
             double tlo = wide_ceil(d->a), thi = wide_floor(d->b);
             qa_target_tnorm(&tg, d->mean, d->std, tlo, thi);
             double P = tg.upper ? tg.Qa - tg.Qb : tg.Pb - tg.Pa;
-            printf("  support [%.9g, %.9g], alpha %.6f beta %.6f, mass %.6g (%s mode)\n", tlo, thi,
-                   tg.alpha, tg.beta, P, P >= 0.25 ? "reject" : "inverse");
+            printf("  support [%.9g, %.9g], alpha %.6f beta %.6f, mass %.6g (%s proposal)\n", tlo,
+                   thi, tg.alpha, tg.beta, P, tn_proposal(d, T));
             run_wide(c, &tg, tlo, thi, 0);
         } else {
             int vmin = qa_table_ceil(&tb, d->a), vmax = qa_table_floor(&tb, d->b);
             qa_target_tnorm(&tg, d->mean, d->std, tb.v[vmin], tb.v[vmax]);
             double P = tg.upper ? tg.Qa - tg.Qb : tg.Pb - tg.Pa;
-            printf("  support [%.9g, %.9g], alpha %.6f beta %.6f, mass %.6g (%s mode)\n",
-                   tb.v[vmin], tb.v[vmax], tg.alpha, tg.beta, P, P >= 0.25 ? "reject" : "inverse");
+            printf("  support [%.9g, %.9g], alpha %.6f beta %.6f, mass %.6g (%s proposal)\n",
+                   tb.v[vmin], tb.v[vmax], tg.alpha, tg.beta, P, tn_proposal(d, T));
             run_narrow(c, &tg, vmin, vmax);
         }
     }
@@ -437,33 +450,37 @@ int main(int argc, char **argv)
     qa_family_init(&fam, prog, QA_FAMILY_ALPHA * QA_SHARE_DIST_EACH);
     if (T == SIMDINIT_BF16 || T == SIMDINIT_F16)
         qa_table_build(&tb, T);
-    printf("q_dist %s: 4 distributions x %llu samples (4 tensors x %llu), backend %s\n", tname,
+    printf("q_dist %s: %d distributions x %llu samples (4 tensors x %llu), backend %s\n", tname, NCFG,
            (unsigned long long)(PART_N * NPARTS), (unsigned long long)PART_N,
            simdinit_backend_name(simdinit_active_backend()));
     double t0 = qa_now();
 
-    config cfg[4];
+    config cfg[NCFG];
     int wide = T == SIMDINIT_F32 || T == SIMDINIT_F64;
     /* Wide types: generic parameters (non-representable bounds). Narrow types:
      * the scales an init scheme gives a (768, 3072) weight. */
     double xav = sqrt(6.0 / (768 + 3072));                   /* xavier_uniform bound */
     double he_tn = sqrt(2.0 / 3072) / 0.87962566103423978;   /* he_normal (Keras) std */
     if (wide) {
-        cfg[0] = (config){"uniform(-0.3,0.7)", simdinit_dist_uniform(-0.3, 0.7), 0};
-        cfg[1] = (config){"normal(0.25,1.5)", simdinit_dist_normal(0.25, 1.5), 0};
+        cfg[0] = (config){"uniform(-0.3,0.7)", simdinit_dist_uniform(-0.3, 0.7)};
+        cfg[1] = (config){"normal(0.25,1.5)", simdinit_dist_normal(0.25, 1.5)};
         cfg[2] = (config){"trunc_normal(0.5,2,[-3,4.5])",
-                          simdinit_dist_trunc_normal(0.5, 2.0, -3.0, 4.5), 0};
+                          simdinit_dist_trunc_normal(0.5, 2.0, -3.0, 4.5)};
         cfg[3] = (config){"trunc_normal(0,1,[2.5,7])",
-                          simdinit_dist_trunc_normal(0.0, 1.0, 2.5, 7.0), 1};
+                          simdinit_dist_trunc_normal(0.0, 1.0, 2.5, 7.0)};
+        cfg[4] = (config){"trunc_normal(0,1,[-0.3,0.4])",
+                          simdinit_dist_trunc_normal(0.0, 1.0, -0.3, 0.4)};
     } else {
-        cfg[0] = (config){"uniform(-xavier,xavier)", simdinit_dist_uniform(-xav, xav), 0};
-        cfg[1] = (config){"normal(0.001,0.02)", simdinit_dist_normal(0.001, 0.02), 0};
+        cfg[0] = (config){"uniform(-xavier,xavier)", simdinit_dist_uniform(-xav, xav)};
+        cfg[1] = (config){"normal(0.001,0.02)", simdinit_dist_normal(0.001, 0.02)};
         cfg[2] = (config){"trunc_normal(he_normal,+-2std)",
-                          simdinit_dist_trunc_normal(0.0, he_tn, -2 * he_tn, 2 * he_tn), 0};
+                          simdinit_dist_trunc_normal(0.0, he_tn, -2 * he_tn, 2 * he_tn)};
         cfg[3] = (config){"trunc_normal(0,0.02,[0.05,0.2])",
-                          simdinit_dist_trunc_normal(0.0, 0.02, 0.05, 0.2), 1};
+                          simdinit_dist_trunc_normal(0.0, 0.02, 0.05, 0.2)};
+        cfg[4] = (config){"trunc_normal(0,0.02,[0.01,0.03])",
+                          simdinit_dist_trunc_normal(0.0, 0.02, 0.01, 0.03)};
     }
-    for (cfg_index = 0; cfg_index < 4; cfg_index++)
+    for (cfg_index = 0; cfg_index < NCFG; cfg_index++)
         run_config(&cfg[cfg_index]);
     run_constants();
     printf("\nq_dist %s: total %.1f s wall, %.1f s cpu\n", tname, qa_now() - t0, qa_cpu());

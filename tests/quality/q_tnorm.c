@@ -5,7 +5,8 @@
  * (standardized (5, 7)), in f32 and f64, 2 * 10^7 samples each (two
  * tensors of 10^7):
  *  - every value inside [ceil_T(a), floor_T(b)] (hard check);
- *  - mean and variance against the closed forms
+ *  - mean and variance against the target's moments by quadrature, which
+ *    agree with the closed forms
  *      m = (phi(alpha) - phi(beta)) / Z,
  *      v = 1 + (alpha phi(alpha) - beta phi(beta)) / Z - m^2,
  *    standard errors from the fourth central moment (by quadrature);
@@ -13,7 +14,8 @@
  * f32 bounds are the f32 values ceil(a), floor(b); the closed forms are
  * evaluated at those. The cases include the ones of issue 14 (narrow,
  * one-sided, far-tail and infinite bounds: every proposal of the sampler).
- * The closed forms are also cross-checked against the quadrature moments.
+ * The closed forms are cross-checked against the quadrature moments where
+ * they are well-conditioned (intervals at least 0.01 wide).
  * p-values through Holm at this program's share of the suite's alpha.
  */
 #include <math.h>
@@ -68,15 +70,23 @@ static void run(simdinit_dtype t, const tcase *given)
     snprintf(label, sizeof label, "%s N(%g,%g) on [%g,%g]", tn, c->mean, c->std, c->a, c->b);
     printf("\n== %s: alpha %g beta %g ==\n", label, alpha, beta);
     printf("  closed form: mean %.15g var %.15g;  quadrature: mean %.15g var %.15g\n", cm, cv, qm, qv);
-    qa_check(&fam, fabs(cm - qm) <= 1e-9 * (fabs(cm) + 1) && fabs(cv - qv) <= 1e-8 * cv,
-             "%s: closed forms agree with quadrature", label);
+    /* The closed forms cancel for narrow intervals (the variance is 1 - 1 +
+     * O(w^2)) and lose digits of Z in the far tails; the tests below use the
+     * quadrature moments, and the two agree where the closed forms are
+     * well-conditioned. */
+    if (beta - alpha >= 1e-2)
+        qa_check(&fam, fabs(cm - qm) <= 1e-9 * (fabs(cm) + 1) &&
+                           fabs(cv - qv) <= (fabs(alpha) < 20 ? 1e-8 : 1e-6) * cv,
+                 "%s: closed forms agree with quadrature", label);
+    else
+        printf("  (closed forms not compared: an interval this narrow cancels in them)\n");
 
     size_t es = simdinit_dtype_size(t);
     void *buf = malloc(CHUNK * es);
     uint64_t *ks = calloc(NK, sizeof *ks);
     double s1 = 0, s2 = 0, n = 0, xmin = INFINITY, xmax = -INFINITY;
     uint64_t outside = 0;
-    double mean_t = c->mean + c->std * cm;   /* target mean, the centre of the sums */
+    double mean_t = c->mean + c->std * qm;   /* target mean, the centre of the sums */
     double t0 = qa_now(), c0 = qa_cpu();
     for (int part = 0; part < 2; part++) {
         for (size_t done = 0; done < PART_N; done += CHUNK) {
@@ -108,12 +118,12 @@ static void run(simdinit_dtype t, const tcase *given)
     qa_check(&fam, outside == 0, "%s: all values in [a, b] (%llu outside)", label,
              (unsigned long long)outside);
     double d = s1 / n, var = s2 / n - d * d;
-    double sd = c->std, mu2 = cv * sd * sd, mu4 = tg.mu[4];
+    double sd = c->std, mu2 = qv * sd * sd, mu4 = tg.mu[4];
     double zm = d / sqrt(mu2 / n), zv = (var - mu2) / sqrt((mu4 - mu2 * mu2) / n);
     printf("  sample mean %.15g (exact %.15g), variance %.15g (exact %.15g)\n", mean_t + d, mean_t,
            var, mu2);
-    qa_add(&fam, zm, qa_p_z(zm), "%s mean vs closed form (z)", label);
-    qa_add(&fam, zv, qa_p_z(zv), "%s variance vs closed form (z)", label);
+    qa_add(&fam, zm, qa_p_z(zm), "%s mean vs exact (z)", label);
+    qa_add(&fam, zv, qa_p_z(zv), "%s variance vs exact (z)", label);
     double D = 0, cum = 0;
     for (size_t k = 0; k + 1 < NK; k++) {
         cum += (double)ks[k];

@@ -58,7 +58,7 @@ def dist_table(tests):
                 continue
             if cur is None:
                 continue
-            m = re.search(r"\((reject|inverse) mode\)", line)
+            m = re.search(r"\((normal|uniform|exponential) proposal\)", line)
             if m:
                 cur["mode"] = m.group(1)
             m = STAT.match(line)
@@ -137,7 +137,7 @@ def tnorm_table(tests):
         if "mv" not in c:
             continue
         sm, em, sv, ev = c["mv"]
-        rows.append("| %s | %s | %.6f / %.6f | %.6f / %.6f | %+.2f | %+.2f | %.3f | %s |" % (
+        rows.append("| %s | %s | %.7g / %.7g | %.7g / %.7g | %+.2f | %+.2f | %.3f | %s |" % (
             c["t"], c["ab"], sm, em, sv, ev, c.get("zm", float("nan")), c.get("zv", float("nan")),
             c.get("ks", float("nan")), fmt_p(min(c["p"])) if c["p"] else "-"))
     return "\n".join(rows)
