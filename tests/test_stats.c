@@ -308,6 +308,12 @@ Test(stats, trunc_tail_6_8) { run_case(TN(0, 1, 6, 8), "trunc_normal(0, 1, 6, 8)
 Test(stats, trunc_left_tail) { run_case(TN(0, 1, -8, -6), "trunc_normal(0, 1, -8, -6)", 335); }
 Test(stats, trunc_shifted) { run_case(TN(0.5, 2, -1.5, 4.5), "trunc_normal(0.5, 2, -1.5, 4.5)", 340); }
 Test(stats, trunc_asymmetric) { run_case(TN(-1, 0.25, -1.125, -0.25), "trunc_normal(-1, 0.25, -1.125, -0.25)", 350); }
+/* the uniform proposal (narrow, two-sided and mirrored one-sided; docs/STREAM.md
+ * §3.5). The bounds are values of every type: the sampler's interval is the
+ * type's values inside [a, b], the reference here [a, b] itself. */
+Test(stats, trunc_narrow) { run_case(TN(0, 1, -0.0625, 0.0625), "trunc_normal(0, 1, -0.0625, 0.0625)", 360); }
+Test(stats, trunc_narrow_below) { run_case(TN(0, 1, -0.625, -0.5), "trunc_normal(0, 1, -0.625, -0.5)", 370); }
+Test(stats, trunc_unit) { run_case(TN(0, 1, 0, 1), "trunc_normal(0, 1, 0, 1)", 380); }
 
 /* Tails of the untruncated normal over 10^7 samples: the largest |z| and the
  * counts beyond 3 and 4 sigma must be what a normal gives. */
