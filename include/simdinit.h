@@ -120,7 +120,7 @@ typedef struct simdinit_dist {
     double low, high;   /* UNIFORM */
     double mean, std;   /* NORMAL, TRUNC_NORMAL */
     double a, b;        /* TRUNC_NORMAL: ABSOLUTE bounds as in torch.nn.init.trunc_normal_,
-                           not multiples of std */
+                           not multiples of std; a may be -inf and b +inf */
     double value;       /* CONSTANT */
 } simdinit_dist;
 
@@ -149,7 +149,12 @@ simdinit_status simdinit_dist_check(const simdinit_dist *dist, simdinit_dtype dt
  *    value is rounded to the nearest representable value inside [low, high)
  *    (low == high is allowed and writes `low`).
  *  - TRUNC_NORMAL: exact in distribution for any a < b, including cut points far
- *    in a tail, never clamped to the bounds; every value lies in [a, b]. When
+ *    in a tail and infinite bounds (a = -inf, b = +inf; a = +inf, b = -inf and
+ *    NaN are SIMDINIT_ERR_NONFINITE), never clamped to the bounds; every value
+ *    lies in [a, b]. Drawn by rejection from the normal, a uniform or an
+ *    exponential proposal chosen from the bounds (at least 0.3 of the
+ *    candidates kept for every interval); the cost of any interval is within
+ *    a small factor of a normal fill's (docs/STREAM.md §3.5). When
  *    std is so small (or the interval so far out) that (tlo - mean) / std
  *    overflows to +inf, the law is concentrated within 37 std / 2^1024 of the
  *    near bound, less than half an ulp of it in every dtype for |mean| < 2^967:
