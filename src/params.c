@@ -219,13 +219,23 @@ static int tn_consts_set(si_params *p, double std, double lo_t, double hi_t)
     return 1;
 }
 
+/* A truncation bound: finite, or -inf for a (+inf for b). From the bits, so
+ * that rejecting a NaN (signaling or not) raises no floating-point flag. */
+static uint64_t bits_of(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+static int lower_bound_ok(double a) { return finite(a) || bits_of(a) == UINT64_C(0xfff0000000000000); }
+static int upper_bound_ok(double b) { return finite(b) || bits_of(b) == UINT64_C(0x7ff0000000000000); }
+
 static simdinit_status prep_trunc(si_params *p, double mean, double std, double a, double b)
 {
     simdinit_dtype t = p->dtype;
     /* Infinite bounds are accepted (a = -inf, b = +inf: one-sided or no
      * truncation); NaN and a = +inf or b = -inf are not. */
-    if (!finite(mean) || !finite(std) || a != a || b != b || a == (double)INFINITY ||
-        b == -(double)INFINITY)
+    if (!finite(mean) || !finite(std) || !lower_bound_ok(a) || !upper_bound_ok(b))
         return SIMDINIT_ERR_NONFINITE;
     if (std < 0)
         return SIMDINIT_ERR_NEGATIVE_STD;
