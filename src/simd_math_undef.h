@@ -48,3 +48,10 @@
 #undef SI_Q_SRL
 #undef SI_Q_SLL
 #undef SI_Q_NONZERO
+/* issue 14 vocabulary */
+#undef SI_F_FMA
+#undef SI_D_FMA
+#undef SI_U_SRA
+#undef SI_F_SELECT_SIGN
+#undef SI_D_SELECT_SIGN
+#undef SI_Q_OR

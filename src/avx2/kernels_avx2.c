@@ -158,6 +158,15 @@ AI __m256i si_avx2_nonzero64(__m256i x)
 #define SI_Q_SLL(a, n) _mm256_slli_epi64(a, n)
 #define SI_Q_NONZERO(a) si_avx2_nonzero64(a)
 
+/* issue 14 vocabulary: fma, arithmetic shift, sign-bit selects (blendv reads
+ * only the sign bit of each lane), u64 or */
+#define SI_F_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define SI_D_FMA(a, b, c) _mm256_fmadd_pd(a, b, c)
+#define SI_U_SRA(a, n) _mm256_srai_epi32(a, n)
+#define SI_F_SELECT_SIGN(m, a, b) _mm256_blendv_ps(b, a, _mm256_castsi256_ps(m))
+#define SI_D_SELECT_SIGN(m, a, b) _mm256_blendv_pd(b, a, _mm256_castsi256_pd(m))
+#define SI_Q_OR(a, b) _mm256_or_si256(a, b)
+
 #include "simd_math.h"
 
 /* ---- the same math on register pairs ----------------------------------------
@@ -244,6 +253,23 @@ AI u2 u2_srl32(u2 x, int n) { u2 r; r.a = _mm256_srli_epi32(x.a, n); r.b = _mm25
 AI u2 u2_sll32(u2 x, int n) { u2 r; r.a = _mm256_slli_epi32(x.a, n); r.b = _mm256_slli_epi32(x.b, n); return r; }
 AI u2 u2_srl64(u2 x, int n) { u2 r; r.a = _mm256_srli_epi64(x.a, n); r.b = _mm256_srli_epi64(x.b, n); return r; }
 AI u2 u2_sll64(u2 x, int n) { u2 r; r.a = _mm256_slli_epi64(x.a, n); r.b = _mm256_slli_epi64(x.b, n); return r; }
+/* issue 14 vocabulary: fma and arithmetic shift on pairs (the selects are
+ * f2_select/d2_select: blendv reads only the sign bit) */
+AI f2 f2_fma(f2 x, f2 y, f2 z)
+{
+    f2 r;
+    r.a = _mm256_fmadd_ps(x.a, y.a, z.a);
+    r.b = _mm256_fmadd_ps(x.b, y.b, z.b);
+    return r;
+}
+AI d2 d2_fma(d2 x, d2 y, d2 z)
+{
+    d2 r;
+    r.a = _mm256_fmadd_pd(x.a, y.a, z.a);
+    r.b = _mm256_fmadd_pd(x.b, y.b, z.b);
+    return r;
+}
+AI u2 u2_sra32(u2 x, int n) { u2 r; r.a = _mm256_srai_epi32(x.a, n); r.b = _mm256_srai_epi32(x.b, n); return r; }
 
 #include "simd_math_undef.h"
 
@@ -293,6 +319,14 @@ AI u2 u2_sll64(u2 x, int n) { u2 r; r.a = _mm256_slli_epi64(x.a, n); r.b = _mm25
 #define SI_Q_SRL(a, n) u2_srl64(a, n)
 #define SI_Q_SLL(a, n) u2_sll64(a, n)
 #define SI_Q_NONZERO(a) u2_nonzero64(a)
+
+/* issue 14 vocabulary */
+#define SI_F_FMA(a, b, c) f2_fma(a, b, c)
+#define SI_D_FMA(a, b, c) d2_fma(a, b, c)
+#define SI_U_SRA(a, n) u2_sra32(a, n)
+#define SI_F_SELECT_SIGN(m, a, b) f2_select(m, a, b)
+#define SI_D_SELECT_SIGN(m, a, b) d2_select(m, a, b)
+#define SI_Q_OR(a, b) u2_or(a, b)
 
 #include "simd_math.h"
 

@@ -78,6 +78,17 @@
 #define SI_Q_SLL(a, n) vshlq_n_u64((a), (n))
 #define SI_Q_NONZERO(a) vtstq_u64((a), (a))
 
+/* issue 14 vocabulary: fma (FMLA: c + a * b, one rounding), arithmetic
+ * shift, sign-bit selects (the sign broadcast by an arithmetic shift), u64 or */
+#define SI_F_FMA(a, b, c) vfmaq_f32((c), (a), (b))
+#define SI_D_FMA(a, b, c) vfmaq_f64((c), (a), (b))
+#define SI_U_SRA(a, n) vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_u32(a), (n)))
+#define SI_F_SELECT_SIGN(m, a, b)                                                        \
+    vbslq_f32(vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_u32(m), 31)), (a), (b))
+#define SI_D_SELECT_SIGN(m, a, b)                                                        \
+    vbslq_f64(vreinterpretq_u64_s64(vshrq_n_s64(vreinterpretq_s64_u64(m), 63)), (a), (b))
+#define SI_Q_OR(a, b) vorrq_u64((a), (b))
+
 #include "simd_math.h"
 
 /* Small fixed loops are unrolled so the lane state and a group's registers
