@@ -41,16 +41,17 @@
 /* ------------------------------------------------------------------------ */
 
 /*
- * Natural log of x in [2^-32, 1] (normal, positive; the Box-Muller radius
- * uniform). x = 2^e * m with m in [sqrt(1/2), sqrt(2)), f = m - 1 exact,
- * s = f / (2 + f), log(1+f) = 2 atanh(s) = f - f^2/2 + s (f^2/2 + R),
- * R = z (c1 + z (c2 + z c3)), z = s^2: a minimax fit of
- * sum_{k>=1} 2 z^k / (2k+1) on [0, 0.0295] (absolute error 2^-29.2).
- * Written with the signs flipped (sn = -s, hneg = -f^2/2, the c_k negated:
- * every flip is exact) so that each step is one fma. ln 2 rounded to
- * float32 is within 2^-28 relative of ln 2; e * ln2 enters inside the last fma.
+ * -2 ln x for x in [2^-32, 1] (normal, positive; the Box-Muller radius
+ * uniform): the radius is its square root. x = 2^e * m with m in
+ * [sqrt(1/2), sqrt(2)), f = m - 1 exact, s = f / (2 + f),
+ * log(1+f) = 2 atanh(s) = f - f^2/2 + s (f^2/2 + R), R = z (c1 + z (c2 + z c3)),
+ * z = s^2: a minimax fit of sum_{k>=1} 2 z^k / (2k+1) on [0, 0.0295]
+ * (absolute error 2^-29.2). Every term is scaled by -2 and s negated (exact:
+ * the result is exactly -2 times the log so evaluated), so that each step is
+ * one fma. ln 2 rounded to float32 is within 2^-28 relative of ln 2; e ln 2
+ * enters inside the last fma.
  */
-SI_MATH_FN SI_VF SI_MATH_NAME(si_log_f32)(SI_VF x)
+SI_MATH_FN SI_VF SI_MATH_NAME(si_log_m2_f32)(SI_VF x)
 {
     /* Subtracting sqrt(1/2)'s bits leaves e in the (signed) top 9 bits and
      * m's mantissa, relative to sqrt(1/2), in the low 23. */
@@ -58,14 +59,20 @@ SI_MATH_FN SI_VF SI_MATH_NAME(si_log_f32)(SI_VF x)
     SI_VF e = SI_F_CVT_I32(SI_U_SRA(ix, 23));
     SI_VF m = SI_F_FROM_BITS(SI_U_ADD(SI_U_AND(ix, SI_U_SET(0x007fffffu)), SI_U_SET(0x3f3504f3u)));
     SI_VF f = SI_F_SUB(m, SI_F_SET(1.0f));
-    SI_VF hneg = SI_F_MUL(SI_F_MUL(f, SI_F_SET(-0.5f)), f);              /* -f^2/2 */
+    SI_VF fsq = SI_F_MUL(f, f);                                         /* -2 (-f^2/2) */
     SI_VF sn = SI_F_DIV(f, SI_F_SUB(SI_F_SET(-2.0f), f));                /* -s */
     SI_VF z = SI_F_MUL(sn, sn);
-    SI_VF R = SI_F_FMA(z, SI_F_SET(-0x1.31e678p-2f), SI_F_SET(-0x1.995e9cp-2f));
-    R = SI_F_FMA(z, R, SI_F_SET(-0x1.55557ap-1f));
-    SI_VF w = SI_F_FMA(z, R, hneg);                                      /* -(f^2/2 + R) */
-    SI_VF v = SI_F_FMA(sn, w, hneg);                                     /* s (f^2/2 + R) - f^2/2 */
-    return SI_F_FMA(e, SI_F_SET(0x1.62e430p-1f), SI_F_ADD(f, v));
+    SI_VF R = SI_F_FMA(z, SI_F_SET(0x1.31e678p-1f), SI_F_SET(0x1.995e9cp-1f));
+    R = SI_F_FMA(z, R, SI_F_SET(0x1.55557ap+0f));                      /* 2 R / z */
+    SI_VF w = SI_F_FMA(z, R, fsq);                                       /* 2 (f^2/2 + R) */
+    SI_VF v = SI_F_FMA(sn, w, fsq);                                      /* -2 (s (f^2/2 + R) - f^2/2) */
+    return SI_F_FMA(e, SI_F_SET(-0x1.62e430p+0f), SI_F_FMA(f, SI_F_SET(-2.0f), v));
+}
+
+/* ln x for x in [2^-32, 1]: -1/2 of si_log_m2_f32, exactly (0 - 0.5 y: +0 at 1). */
+SI_MATH_FN SI_VF SI_MATH_NAME(si_log_f32)(SI_VF x)
+{
+    return SI_F_SUB(SI_F_SET(0.0f), SI_F_MUL(SI_MATH_NAME(si_log_m2_f32)(x), SI_F_SET(0.5f)));
 }
 
 /*
@@ -109,7 +116,7 @@ SI_MATH_FN void SI_MATH_NAME(si_box_muller_f32)(SI_VU hi, SI_VU lo, SI_VF *z0, S
 {
     SI_VF u1 = SI_F_FMA(SI_F_CVT_I32(SI_U_AND(hi, SI_U_SET(0x7fffffffu))), SI_F_SET(0x1p-31f),
                         SI_F_SET(0x1p-32f));
-    SI_VF r = SI_F_SQRT(SI_F_MUL(SI_MATH_NAME(si_log_f32)(u1), SI_F_SET(-2.0f)));
+    SI_VF r = SI_F_SQRT(SI_MATH_NAME(si_log_m2_f32)(u1));
     r = SI_F_XOR_BITS(r, SI_U_AND(hi, SI_U_SET(0x80000000u)));
     SI_VF c, s;
     SI_MATH_NAME(si_sincos_turn_f32)(lo, &c, &s);
@@ -142,10 +149,10 @@ SI_MATH_FN SI_VU SI_MATH_NAME(si_to_bf16_bits)(SI_VF v)
 /* float64                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* Natural log of x in [2^-53, 1]; the method of si_log_f32 with a
+/* -2 ln x for x in [2^-53, 1]; the method of si_log_m2_f32 with a
  * 7-coefficient minimax R (absolute error 2^-58.5) and ln 2 split in two
  * (e * ln2_hi is exact). */
-SI_MATH_FN SI_VD SI_MATH_NAME(si_log_f64)(SI_VD x)
+SI_MATH_FN SI_VD SI_MATH_NAME(si_log_m2_f64)(SI_VD x)
 {
     SI_VQ ix = SI_Q_ADD(SI_D_BITS(x), SI_Q_SET(UINT64_C(0x3ff0000000000000) - UINT64_C(0x3fe6a09e667f3bcd)));
     /* e + 1023 + 2^52 from its bits, exactly */
@@ -154,19 +161,24 @@ SI_MATH_FN SI_VD SI_MATH_NAME(si_log_f64)(SI_VD x)
     SI_VD m = SI_D_FROM_BITS(SI_Q_ADD(SI_Q_AND(ix, SI_Q_SET(UINT64_C(0x000fffffffffffff))),
                                       SI_Q_SET(UINT64_C(0x3fe6a09e667f3bcd))));
     SI_VD f = SI_D_SUB(m, SI_D_SET(1.0));
-    SI_VD hneg = SI_D_MUL(SI_D_MUL(f, SI_D_SET(-0.5)), f);
+    SI_VD fsq = SI_D_MUL(f, f);
     SI_VD sn = SI_D_DIV(f, SI_D_SUB(SI_D_SET(-2.0), f));
     SI_VD z = SI_D_MUL(sn, sn);
-    SI_VD R = SI_D_FMA(z, SI_D_SET(-0x1.2f0d8eb5713a1p-3), SI_D_SET(-0x1.39a0f4ff3ad6dp-3));
-    R = SI_D_FMA(z, R, SI_D_SET(-0x1.7466462caf278p-3));
-    R = SI_D_FMA(z, R, SI_D_SET(-0x1.c71c51e7f6973p-3));
-    R = SI_D_FMA(z, R, SI_D_SET(-0x1.2492494217a2bp-2));
-    R = SI_D_FMA(z, R, SI_D_SET(-0x1.999999997fb31p-2));
-    R = SI_D_FMA(z, R, SI_D_SET(-0x1.5555555555593p-1));
-    SI_VD w = SI_D_FMA(z, R, hneg);
-    SI_VD v = SI_D_FMA(sn, w, hneg);
-    v = SI_D_FMA(e, SI_D_SET(0x1.a39ef35793c76p-33), v);
-    return SI_D_FMA(e, SI_D_SET(0x1.62e42feep-1), SI_D_ADD(f, v));
+    SI_VD R = SI_D_FMA(z, SI_D_SET(0x1.2f0d8eb5713a1p-2), SI_D_SET(0x1.39a0f4ff3ad6dp-2));
+    R = SI_D_FMA(z, R, SI_D_SET(0x1.7466462caf278p-2));
+    R = SI_D_FMA(z, R, SI_D_SET(0x1.c71c51e7f6973p-2));
+    R = SI_D_FMA(z, R, SI_D_SET(0x1.2492494217a2bp-1));
+    R = SI_D_FMA(z, R, SI_D_SET(0x1.999999997fb31p-1));
+    R = SI_D_FMA(z, R, SI_D_SET(0x1.5555555555593p+0));
+    SI_VD w = SI_D_FMA(z, R, fsq);
+    SI_VD v = SI_D_FMA(sn, w, fsq);
+    v = SI_D_FMA(e, SI_D_SET(-0x1.a39ef35793c76p-32), v);
+    return SI_D_FMA(e, SI_D_SET(-0x1.62e42feep+0), SI_D_FMA(f, SI_D_SET(-2.0), v));
+}
+
+SI_MATH_FN SI_VD SI_MATH_NAME(si_log_f64)(SI_VD x)
+{
+    return SI_D_SUB(SI_D_SET(0.0), SI_D_MUL(SI_MATH_NAME(si_log_m2_f64)(x), SI_D_SET(0.5)));
 }
 
 /* cos and sin of an angle from bits 12..63 of w, 2^53 points per turn: as
@@ -208,7 +220,7 @@ SI_MATH_FN void SI_MATH_NAME(si_box_muller_f64)(SI_VQ x1, SI_VQ x2, SI_VD *z0, S
 {
     SI_VD big = SI_D_FROM_BITS(SI_Q_OR(SI_Q_SRL(x1, 12), SI_Q_SET(UINT64_C(0x4330000000000000))));
     SI_VD u1 = SI_D_FMA(big, SI_D_SET(0x1p-52), SI_D_SET(0x1p-53 - 1.0));
-    SI_VD r = SI_D_SQRT(SI_D_MUL(SI_MATH_NAME(si_log_f64)(u1), SI_D_SET(-2.0)));
+    SI_VD r = SI_D_SQRT(SI_MATH_NAME(si_log_m2_f64)(u1));
     r = SI_D_XOR_BITS(r, SI_Q_AND(SI_Q_SLL(x1, 52), SI_Q_SET(UINT64_C(0x8000000000000000))));
     SI_VD c, s;
     SI_MATH_NAME(si_sincos_turn_f64)(x2, &c, &s);
