@@ -2,10 +2,10 @@
  * The AVX2 backend (x86-64 with AVX2 + FMA + F16C): the value path of
  * src/simd_math.h instantiated on __m256 / __m256d, plus the kernels around it.
  * Every kernel writes exactly the bits of the scalar reference
- * (src/scalar/kernels_scalar.c): same IEEE operations in the same order, no
- * FMA (the build adds -mfma only because the ISA level requires it), the same
- * element order within a group, the same block-local [start, start + count)
- * semantics.
+ * (src/scalar/kernels_scalar.c): same IEEE operations in the same order, FMA
+ * only where src/simd_math.h writes it (vfmadd, the scalar reference's
+ * correctly rounded fma), the same element order within a group, the same
+ * block-local [start, start + count) semantics.
  *
  * Layout of the 8 virtual xoshiro256+ lanes: two __m256i per state word
  * ("a" and "b" halves, 4 x 64-bit lanes each), kept in registers for a whole
@@ -1281,6 +1281,10 @@ void SI_KERNELS_INIT(si_kernels *k)
  *   normal f32:      ~110 ops (Box-Muller 8 lanes, one div, one sqrt)
  *                                                                ~43 cycles  ~1.25 Gelem/s
  *   normal f64:      ~300 ops (two 4-lane Box-Mullers)          ~120 cycles  ~0.45 Gelem/s
+ * (these rows predate issue 14's fma value path; counted from the source it
+ * takes ~65 ops per f32 group (xoshiro 20, -2 ln u1 16, sin/cos with the
+ * angle bits 16, u1, sign, sqrt, products and affine 10, stores 3) and ~160
+ * per f64 group (two 4-lane Box-Mullers of ~54))
  *   trunc f32 (-2,2): normal / 0.954 + left-packing (~1.2 ops per candidate)
  *                                                                             ~0.95 Gelem/s
  * Interleaving two Box-Muller chains (the x2 math) gains 3-9%, splitting the
