@@ -48,6 +48,14 @@
 #undef SI_Q_SRL
 #undef SI_Q_SLL
 #undef SI_Q_NONZERO
+/* issue 14 vocabulary */
+#undef SI_F_FMA
+#undef SI_D_FMA
+#undef SI_U_SRA
+#undef SI_F_SELECT_SIGN
+#undef SI_D_SELECT_SIGN
+#undef SI_Q_OR
+/* the truncated normal's comparisons */
 #undef SI_F_LE
 #undef SI_F_MIN
 #undef SI_F_MAX
@@ -56,6 +64,5 @@
 #undef SI_D_MAX
 #undef SI_U_ANDNOT
 #undef SI_U_ANY
-#undef SI_Q_OR
 #undef SI_Q_ANDNOT
 #undef SI_Q_ANY

@@ -154,64 +154,78 @@ Test(math, log_f64_sampled, .timeout = 120)
 
 /* ---- sin/cos of a turn ---- */
 
-/* Reference cos and sin of 2 pi m / 2^bits: m is split into q quarter turns
- * plus r, and both values come from sin of a non-negative angle of at most a
- * quarter turn (u = r or the complement quarter - r), so they are accurate
+/* The angle of si_sincos_turn_f32(w) in units of 2^-25 turns: n = M - 2^22
+ * with M = (w >> 9) | 1 (odd, |n| < 2^22: t = n 2^-25 turns), or 2^23 - n
+ * (a quarter turn minus t) when bit 9 of w is set (docs/STREAM.md §3.1).
+ * Reference cos and sin from sin of a non-negative angle of at most a
+ * quarter turn (|n| or the complement 2^23 - |n|), so they are accurate
  * relative to their own size, also near zero. */
-static void ref_turn_f32(uint32_t m, double *c, double *s)
+static void ref_turn_f32(uint32_t w, double *c, double *s)
 {
-    const uint32_t quarter = 1u << 22;
-    uint32_t q = m >> 22, r = m & (quarter - 1);
-    const double k = 6.283185307179586476925286766559 * 0x1p-24;
-    double su = sin(k * r), sv = sin(k * (quarter - r));
-    switch (q) {
-    case 0: *c = sv; *s = su; break;
-    case 1: *c = -su; *s = sv; break;
-    case 2: *c = -sv; *s = -su; break;
-    default: *c = su; *s = -sv; break;
-    }
+    const double k = 6.283185307179586476925286766559 * 0x1p-25;
+    int32_t n = (int32_t)((w >> 9) | 1u) - (1 << 22);
+    int32_t a = n < 0 ? -n : n;
+    double sn = (n < 0 ? -1.0 : 1.0) * sin(k * a), cs = sin(k * ((1 << 23) - a));
+    int swap = (w >> 9) & 1;
+    *c = swap ? sn : cs;
+    *s = swap ? cs : sn;
 }
 
-static void ref_turn_f64(uint64_t m, long double *c, long double *s)
+/* The same for si_sincos_turn_f64(w): M = (w >> 12) | 1, n = M - 2^51 in
+ * units of 2^-54 turns, bit 12 the swap. */
+static void ref_turn_f64(uint64_t w, long double *c, long double *s)
 {
-    const uint64_t quarter = UINT64_C(1) << 51;
-    uint64_t q = m >> 51, r = m & (quarter - 1);
-    const long double k = 6.283185307179586476925286766559L * 0x1p-53L;
-    long double su = sinl(k * (long double)r), sv = sinl(k * (long double)(quarter - r));
-    switch (q) {
-    case 0: *c = sv; *s = su; break;
-    case 1: *c = -su; *s = sv; break;
-    case 2: *c = -sv; *s = -su; break;
-    default: *c = su; *s = -sv; break;
-    }
+    const long double k = 6.283185307179586476925286766559L * 0x1p-54L;
+    int64_t n = (int64_t)((w >> 12) | 1u) - (INT64_C(1) << 51);
+    int64_t a = n < 0 ? -n : n;
+    long double sn = (n < 0 ? -1.0L : 1.0L) * sinl(k * (long double)a);
+    long double cs = sinl(k * (long double)((INT64_C(1) << 52) - a));
+    int swap = (int)((w >> 12) & 1);
+    *c = swap ? sn : cs;
+    *s = swap ? cs : sn;
 }
 
 Test(math, sincos_turn_f32_exhaustive, .timeout = 120)
 {
     worst wc = {0}, ws = {0};
     double max_norm = 0;
-    for (uint32_t m = 0; m < (1u << 24); m++) {
+    /* every input that matters: bits 10..31 (the angle) and bit 9 (the swap) */
+    for (uint32_t j = 0; j < (1u << 23); j++) {
+        uint32_t w = j << 9;
         float c, s;
         double rc, rs;
-        si_sincos_turn_f32(m, &c, &s);
-        ref_turn_f32(m, &rc, &rs);
-        note(&wc, err32(c, rc), m, c, rc);
-        note(&ws, err32(s, rs), m, s, rs);
+        si_sincos_turn_f32(w, &c, &s);
+        ref_turn_f32(w, &rc, &rs);
+        note(&wc, err32(c, rc), w, c, rc);
+        note(&ws, err32(s, rs), w, s, rs);
         double dn = fabs((double)c * c + (double)s * s - 1.0);
         if (dn > max_norm)
             max_norm = dn;
     }
-    report("cos(2 pi m / 2^24)", &wc);
-    report("sin(2 pi m / 2^24)", &ws);
+    report("cos(turn f32)", &wc);
+    report("sin(turn f32)", &ws);
     fprintf(stderr, "test_math: f32 max |c^2 + s^2 - 1| = %.3g\n", max_norm);
-    /* Exact special angles. */
+    /* Symmetry, exactly: n -> -n (M -> 2^23 - M) keeps cos and negates sin;
+     * the swap exchanges the two; the low 9 bits are ignored. (Bit 0 of M is
+     * bit 9 of w, the swap, so w holds M - 1.) */
+    for (uint32_t j = 0; j < (1u << 22); j += 4099) {
+        uint32_t m = (j << 1) | 1u, w = (m ^ 1u) << 9, wn = (((1u << 23) - m) ^ 1u) << 9;
+        float c, s, cn, sn, cw, sw, cl, sl;
+        si_sincos_turn_f32(w, &c, &s);
+        si_sincos_turn_f32(wn, &cn, &sn);
+        si_sincos_turn_f32(w | 0x200u, &cw, &sw);
+        si_sincos_turn_f32(w | 0x1ffu, &cl, &sl);
+        cr_expect(si_f32_bits(cn) == si_f32_bits(c) && si_f32_bits(sn) == (si_f32_bits(s) ^ 0x80000000u),
+                  "turn %u: not symmetric in t", (unsigned)w);
+        cr_expect(si_f32_bits(cw) == si_f32_bits(s) && si_f32_bits(sw) == si_f32_bits(c),
+                  "turn %u: the swap bit does not swap", (unsigned)w);
+        cr_expect(si_f32_bits(cl) == si_f32_bits(c) && si_f32_bits(sl) == si_f32_bits(s),
+                  "turn %u: the low 9 bits must not matter", (unsigned)w);
+    }
+    /* The angles next to the axes: cos rounds to exactly 1. */
     float c, s;
-    si_sincos_turn_f32(0, &c, &s);
-    cr_expect(c == 1.0f && s == 0.0f, "turn 0: (%a, %a)", c, s);
-    si_sincos_turn_f32(1u << 22, &c, &s);
-    cr_expect(c == 0.0f && s == 1.0f, "quarter turn: (%a, %a)", c, s);
-    si_sincos_turn_f32(1u << 23, &c, &s);
-    cr_expect(c == -1.0f && s == 0.0f, "half turn: (%a, %a)", c, s);
+    si_sincos_turn_f32(1u << 31, &c, &s);
+    cr_expect(c == 1.0f && s > 0 && s < 0x1p-21f, "t = 2^-25: (%a, %a)", c, s);
 }
 
 Test(math, sincos_turn_f64_sampled, .timeout = 120)
@@ -221,35 +235,74 @@ Test(math, sincos_turn_f64_sampled, .timeout = 120)
     worst wc = {0}, ws = {0};
     t_rng rng = {0x5c0f64};
     long n = 0;
-    for (long i = 0; i < 10000000 + 8 * 20001; i++) {
-        uint64_t m;
+    for (long i = 0; i < 10000000 + 6 * 20001; i++) {
+        uint64_t w;
         if (i < 10000000) {
-            m = t_next(&rng) >> 11;
+            w = t_next(&rng);
         } else {
-            /* Around every eighth of a turn: quadrant and octant boundaries. */
+            /* Around t = -1/8, 0 and 1/8 turns, with and without the swap. */
             long j = i - 10000000;
             int64_t d = (int64_t)(j % 20001) - 10000;
-            uint64_t base = (uint64_t)(j / 20001) << 50;
-            m = (base + (uint64_t)d) & ((UINT64_C(1) << 53) - 1);
+            uint64_t base = (uint64_t)((j / 20001) % 3) << 51;
+            uint64_t sw = (uint64_t)(j / (3 * 20001)) << 12;
+            w = (((base + (uint64_t)d) & ((UINT64_C(1) << 52) - 1)) << 12) | sw;
         }
         double c, s;
         long double rc, rs;
-        si_sincos_turn_f64(m, &c, &s);
-        ref_turn_f64(m, &rc, &rs);
-        note(&wc, err64(c, rc), (double)m, c, (double)rc);
-        note(&ws, err64(s, rs), (double)m, s, (double)rs);
+        si_sincos_turn_f64(w, &c, &s);
+        ref_turn_f64(w, &rc, &rs);
+        note(&wc, err64(c, rc), (double)w, c, (double)rc);
+        note(&ws, err64(s, rs), (double)w, s, (double)rs);
         n++;
     }
     fprintf(stderr, "test_math: sincos_f64 checked %ld arguments\n", n);
-    report("cos(2 pi m / 2^53)", &wc);
-    report("sin(2 pi m / 2^53)", &ws);
+    report("cos(turn f64)", &wc);
+    report("sin(turn f64)", &ws);
+    /* Symmetry in t and the swap, exactly, on random angles. */
+    for (int i = 0; i < 100000; i++) {
+        uint64_t m = (t_next(&rng) >> 12) | 1u, w = (m ^ 1u) << 12, wn = (((UINT64_C(1) << 52) - m) ^ 1u) << 12;
+        double c, s, cn, sn, cw, sw;
+        si_sincos_turn_f64(w, &c, &s);
+        si_sincos_turn_f64(wn, &cn, &sn);
+        si_sincos_turn_f64(w | 0x1000u, &cw, &sw);
+        cr_expect(si_f64_bits(cn) == si_f64_bits(c) && si_f64_bits(sn) == (si_f64_bits(s) ^ (UINT64_C(1) << 63)),
+                  "turn %llu: not symmetric in t", (unsigned long long)w);
+        cr_expect(si_f64_bits(cw) == si_f64_bits(s) && si_f64_bits(sw) == si_f64_bits(c),
+                  "turn %llu: the swap bit does not swap", (unsigned long long)w);
+    }
     double c, s;
-    si_sincos_turn_f64(0, &c, &s);
-    cr_expect(c == 1.0 && s == 0.0, "turn 0: (%a, %a)", c, s);
-    si_sincos_turn_f64(UINT64_C(1) << 51, &c, &s);
-    cr_expect(c == 0.0 && s == 1.0, "quarter turn: (%a, %a)", c, s);
-    si_sincos_turn_f64(UINT64_C(3) << 51, &c, &s);
-    cr_expect(c == 0.0 && s == -1.0, "three quarter turns: (%a, %a)", c, s);
+    si_sincos_turn_f64(UINT64_C(1) << 63, &c, &s);
+    cr_expect(c == 1.0 && s > 0 && s < 0x1p-50, "t = 2^-54: (%a, %a)", c, s);
+}
+
+/* The software fma of the scalar backend (src/scalar/math_scalar.h) against
+ * the correctly rounded fma of libm, on random operands of the value path's
+ * magnitudes and on products that cancel c, exactly, bit for bit. */
+Test(math, fma_correctly_rounded, .timeout = 120)
+{
+    t_rng rng = {0xf3a};
+    long bad32 = 0, bad64 = 0;
+    for (long i = 0; i < 4000000; i++) {
+        uint64_t r1 = t_next(&rng), r2 = t_next(&rng), r3 = t_next(&rng);
+        int e1 = (int)(r3 % 40) - 20, e2 = (int)((r3 >> 8) % 40) - 20, e3 = (int)((r3 >> 16) % 80) - 40;
+        double a = ldexp(1.0 + (double)(r1 >> 12) * 0x1p-52, e1) * ((r3 >> 30) & 1 ? -1 : 1);
+        double b = ldexp(1.0 + (double)(r2 >> 12) * 0x1p-52, e2) * ((r3 >> 31) & 1 ? -1 : 1);
+        double c = ldexp(1.0 + (double)(r1 & 0xfffffffffffull) * 0x1p-44, e3) * ((r3 >> 32) & 1 ? -1 : 1);
+        if ((r3 >> 33) % 4 == 0)
+            c = -(a * b) * (1.0 + (double)((r3 >> 40) % 9 - 4) * 0x1p-52);   /* near cancellation */
+        float af = (float)a, bf = (float)b, cf = (float)c;
+        if ((r3 >> 33) % 4 == 0)
+            cf = -(float)((double)af * bf) * (1.0f + (float)((r3 >> 40) % 9 - 4) * 0x1p-23f);
+        if ((r3 >> 36) % 8 == 0)
+            cf = (float)((double)af * bf + 0x1p-30 * (double)af * bf); /* midpoints of the sum */
+        bad32 += si_f32_bits(si_fmaf(af, bf, cf)) != si_f32_bits(fmaf(af, bf, cf));
+        bad64 += si_f64_bits(si_fma(a, b, c)) != si_f64_bits(fma(a, b, c));
+    }
+    cr_expect_eq(bad32, 0, "software fmaf differs from libm's on %ld inputs", bad32);
+    cr_expect_eq(bad64, 0, "software fma differs from libm's on %ld inputs", bad64);
+    cr_expect_eq(si_f32_bits(si_fmaf(0.0f, -3.0f, -0.0f)), 0x80000000u);
+    cr_expect_eq(si_f64_bits(si_fma(2.0, 3.0, -6.0)), 0u);
+    cr_expect_eq(si_f64_bits(si_fma(-0.0, 5.0, -0.0)), UINT64_C(1) << 63);
 }
 
 /* The measure itself: a deliberately wrong result is reported as > 2 ulp. */

@@ -2,10 +2,10 @@
  * The AVX2 backend (x86-64 with AVX2 + FMA + F16C): the value path of
  * src/simd_math.h instantiated on __m256 / __m256d, plus the kernels around it.
  * Every kernel writes exactly the bits of the scalar reference
- * (src/scalar/kernels_scalar.c): same IEEE operations in the same order, no
- * FMA (the build adds -mfma only because the ISA level requires it), the same
- * element order within a group, the same block-local [start, start + count)
- * semantics.
+ * (src/scalar/kernels_scalar.c): same IEEE operations in the same order, FMA
+ * only where src/simd_math.h writes it (vfmadd, the scalar reference's
+ * correctly rounded fma), the same element order within a group, the same
+ * block-local [start, start + count) semantics.
  *
  * Layout of the 8 virtual xoshiro256+ lanes: two __m256i per state word
  * ("a" and "b" halves, 4 x 64-bit lanes each), kept in registers for a whole
@@ -169,6 +169,14 @@ AI __m256i si_avx2_nonzero64(__m256i x)
 #define SI_Q_ANDNOT(a, b) _mm256_andnot_si256(a, b)
 #define SI_Q_ANY(m) (!_mm256_testz_si256(m, m))
 
+/* issue 14 vocabulary: fma, arithmetic shift, sign-bit selects (blendv reads
+ * only the sign bit of each lane), u64 or */
+#define SI_F_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define SI_D_FMA(a, b, c) _mm256_fmadd_pd(a, b, c)
+#define SI_U_SRA(a, n) _mm256_srai_epi32(a, n)
+#define SI_F_SELECT_SIGN(m, a, b) _mm256_blendv_ps(b, a, _mm256_castsi256_ps(m))
+#define SI_D_SELECT_SIGN(m, a, b) _mm256_blendv_pd(b, a, _mm256_castsi256_pd(m))
+
 #include "simd_math.h"
 
 /* ---- the same math on register pairs ----------------------------------------
@@ -255,6 +263,23 @@ AI u2 u2_srl32(u2 x, int n) { u2 r; r.a = _mm256_srli_epi32(x.a, n); r.b = _mm25
 AI u2 u2_sll32(u2 x, int n) { u2 r; r.a = _mm256_slli_epi32(x.a, n); r.b = _mm256_slli_epi32(x.b, n); return r; }
 AI u2 u2_srl64(u2 x, int n) { u2 r; r.a = _mm256_srli_epi64(x.a, n); r.b = _mm256_srli_epi64(x.b, n); return r; }
 AI u2 u2_sll64(u2 x, int n) { u2 r; r.a = _mm256_slli_epi64(x.a, n); r.b = _mm256_slli_epi64(x.b, n); return r; }
+/* issue 14 vocabulary: fma and arithmetic shift on pairs (the selects are
+ * f2_select/d2_select: blendv reads only the sign bit) */
+AI f2 f2_fma(f2 x, f2 y, f2 z)
+{
+    f2 r;
+    r.a = _mm256_fmadd_ps(x.a, y.a, z.a);
+    r.b = _mm256_fmadd_ps(x.b, y.b, z.b);
+    return r;
+}
+AI d2 d2_fma(d2 x, d2 y, d2 z)
+{
+    d2 r;
+    r.a = _mm256_fmadd_pd(x.a, y.a, z.a);
+    r.b = _mm256_fmadd_pd(x.b, y.b, z.b);
+    return r;
+}
+AI u2 u2_sra32(u2 x, int n) { u2 r; r.a = _mm256_srai_epi32(x.a, n); r.b = _mm256_srai_epi32(x.b, n); return r; }
 
 AI u2 f2_le(f2 x, f2 y)
 {
@@ -336,6 +361,13 @@ AI int u2_any(u2 m) { return !_mm256_testz_si256(_mm256_or_si256(m.a, m.b), _mm2
 #define SI_Q_OR(a, b) u2_or(a, b)
 #define SI_Q_ANDNOT(a, b) u2_andnot(a, b)
 #define SI_Q_ANY(m) u2_any(m)
+
+/* issue 14 vocabulary */
+#define SI_F_FMA(a, b, c) f2_fma(a, b, c)
+#define SI_D_FMA(a, b, c) d2_fma(a, b, c)
+#define SI_U_SRA(a, n) u2_sra32(a, n)
+#define SI_F_SELECT_SIGN(m, a, b) f2_select(m, a, b)
+#define SI_D_SELECT_SIGN(m, a, b) d2_select(m, a, b)
 
 #include "simd_math.h"
 
@@ -1319,6 +1351,10 @@ void SI_KERNELS_INIT(si_kernels *k)
  *   normal f32:      ~110 ops (Box-Muller 8 lanes, one div, one sqrt)
  *                                                                ~43 cycles  ~1.25 Gelem/s
  *   normal f64:      ~300 ops (two 4-lane Box-Mullers)          ~120 cycles  ~0.45 Gelem/s
+ * (these rows predate issue 14's fma value path; counted from the source it
+ * takes ~65 ops per f32 group (xoshiro 20, -2 ln u1 16, sin/cos with the
+ * angle bits 16, u1, sign, sqrt, products and affine 10, stores 3) and ~160
+ * per f64 group (two 4-lane Box-Mullers of ~54))
  *   trunc f32 (-2,2): normal / 0.954 + left-packing (~1.2 ops per candidate)
  *                                                                             ~0.95 Gelem/s
  * Interleaving two Box-Muller chains (the x2 math) gains 3-9%, splitting the

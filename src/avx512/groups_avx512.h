@@ -95,6 +95,14 @@
 #define SI_Q_ANDNOT(a, b) _mm512_andnot_si512(a, b)
 #define SI_Q_ANY(m) (_mm512_test_epi64_mask(m, m) != 0)
 
+/* issue 14 vocabulary: fma, arithmetic shift, sign-bit selects (the sign
+ * bits moved into an opmask), u64 or */
+#define SI_F_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define SI_D_FMA(a, b, c) _mm512_fmadd_pd(a, b, c)
+#define SI_U_SRA(a, n) _mm512_srai_epi32(a, n)
+#define SI_F_SELECT_SIGN(m, a, b) _mm512_mask_blend_ps(_mm512_movepi32_mask(m), b, a)
+#define SI_D_SELECT_SIGN(m, a, b) _mm512_mask_blend_pd(_mm512_movepi64_mask(m), b, a)
+
 #include "simd_math.h"
 
 /* ---- xoshiro256+ on 8 lanes: one register per state word ----------------------- */

@@ -20,6 +20,73 @@ static inline float si_f32_from_bits(uint32_t u) { float f; memcpy(&f, &u, 4); r
 static inline uint64_t si_f64_bits(double f) { uint64_t u; memcpy(&u, &f, 8); return u; }
 static inline double si_f64_from_bits(uint64_t u) { double f; memcpy(&f, &u, 8); return f; }
 
+/* ---- fused multiply-add (issue 14: the value path's FMA vocabulary) ------
+ *
+ * RN(a * b + c) with one rounding. Where the target has a fused multiply-add
+ * instruction (AArch64's baseline, or a translation unit built with -mfma:
+ * GCC defines __FP_FAST_FMA[F]) it is that instruction. Elsewhere (the
+ * x86-64 baseline of the scalar backend) it is computed here, correctly
+ * rounded, without libm:
+ *  - float32: a * b is exact in double; ab + c rounded to odd in double
+ *    (RN, then made odd towards the exact sum when inexact: 2Sum gives the
+ *    error), then rounded to float32: exact double rounding, since 53 >= 24 + 2
+ *    (Boldo and Melquiond, Theorem 3).
+ *  - float64: Boldo and Melquiond, "Emulation of FMA and correctly rounded
+ *    sums: proved algorithms using rounding to odd" (IEEE TC 57(4), 2008),
+ *    Algorithm 5.4: (uh, ul) = a * b exactly (Dekker), (th, tl) = c + uh
+ *    exactly (2Sum), v = RO(tl + ul), result = RN(th + v). Valid without
+ *    underflow of the partial products and without overflow, which the value
+ *    path's operands (magnitudes in [2^-120, 2^10]) guarantee.
+ * A zero product takes the plain a * b + c: it is then exact, with the
+ * signed-zero rules of fma. Both are branch-free. */
+static inline double si_two_sum_err(double a, double b, double s)
+{
+    double bb = s - a;
+    return (a - (s - bb)) + (b - bb);
+}
+
+/* RN(x + y) rounded to odd instead: when the sum was inexact and its last
+ * bit is even, moved one ulp towards the exact sum. Branch-free (masks), so
+ * that the compiler can vectorize the scalar backend's lane loops. */
+static inline double si_add_round_odd(double x, double y)
+{
+    double s = x + y;
+    double err = si_two_sum_err(x, y, s);
+    uint64_t b = si_f64_bits(s), e = si_f64_bits(err);
+    uint64_t mag = e << 1;                                   /* |err|'s bits */
+    uint64_t fix = ((mag | (0 - mag)) >> 63) & ~b & 1u;      /* 1 where inexact and even */
+    uint64_t down = (uint64_t)((int64_t)(e ^ b) >> 63);      /* all-ones: signs differ, towards 0 */
+    return si_f64_from_bits(b + ((fix ^ down) - down));
+}
+
+static inline float si_fmaf(float a, float b, float c)
+{
+#if defined(__FP_FAST_FMAF)
+    return __builtin_fmaf(a, b, c);
+#else
+    /* a * b is exact in double; only the sum needs rounding to odd */
+    return (float)si_add_round_odd((double)a * (double)b, (double)c);
+#endif
+}
+
+static inline double si_fma(double a, double b, double c)
+{
+#if defined(__FP_FAST_FMA)
+    return __builtin_fma(a, b, c);
+#else
+    /* Dekker: a = ah + al, b = bh + bl with 26-bit halves; uh + ul = a * b. */
+    double ca = 0x1.0000002p27 * a, cb = 0x1.0000002p27 * b;
+    double ah = ca - (ca - a), al = a - ah;
+    double bh = cb - (cb - b), bl = b - bh;
+    double uh = a * b;
+    double ul = (((ah * bh - uh) + ah * bl) + al * bh) + al * bl;
+    double th = c + uh;
+    double tl = si_two_sum_err(c, uh, th);
+    double r = th + si_add_round_odd(tl, ul);
+    return uh == 0 ? uh + c : r;   /* a zero product: exact, signed-zero rules of fma */
+#endif
+}
+
 #define SI_VF float
 #define SI_VU uint32_t
 #define SI_VD double
@@ -78,6 +145,13 @@ static inline double si_f64_from_bits(uint64_t u) { double f; memcpy(&f, &u, 8);
 #define SI_Q_OR(a, b) ((a) | (b))
 #define SI_Q_ANDNOT(a, b) (~(a) & (b))
 #define SI_Q_ANY(m) ((m) != 0)
+
+/* issue 14 vocabulary: fma, arithmetic shift, sign-bit selects, u64 or */
+#define SI_F_FMA(a, b, c) si_fmaf(a, b, c)
+#define SI_D_FMA(a, b, c) si_fma(a, b, c)
+#define SI_U_SRA(a, n) ((uint32_t)((int32_t)(a) >> (n)))
+#define SI_F_SELECT_SIGN(m, a, b) ((int32_t)(m) < 0 ? (a) : (b))
+#define SI_D_SELECT_SIGN(m, a, b) ((int64_t)(m) < 0 ? (a) : (b))
 
 #include "simd_math.h"
 

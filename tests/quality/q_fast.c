@@ -7,7 +7,8 @@
  *  - frequency of |z| > 4 for N(0,1) in f32 and f64, 2^24 samples each
  *    (expected 1063), against its Poisson law;
  *  - the largest |z| the f32 and f64 Box-Muller can reach, computed by the
- *    library's own si_box_muller_f32/f64 at u1 = 2^-32 / 2^-53, equals
+ *    library's own si_box_muller_f32/f64 at u1 = 2^-32 / 2^-53 and the
+ *    angle next to 0 (t = 2^-25 / 2^-54 turns, cos rounds to 1), equals
  *    sqrt(64 ln 2) / sqrt(106 ln 2) to a few ulp.
  * Fixed seeds; Holm over the p-values at family-wise alpha 1e-4.
  */
@@ -64,12 +65,12 @@ int main(void)
     free(z);
 
     float r32, s32;
-    si_box_muller_f32(0u, 0u, &r32, &s32);
+    si_box_muller_f32(0u, 1u << 31, &r32, &s32);
     double w32 = sqrt(64.0 * log(2.0));
     qa_check(&fam, fabs(r32 - w32) <= 4 * 4.8e-7, "f32 reach %.9g vs sqrt(64 ln 2) = %.9g (4 ulp)",
              r32, w32);
     double r64, s64;
-    si_box_muller_f64(0u, 0u, &r64, &s64);
+    si_box_muller_f64(0u, UINT64_C(1) << 63, &r64, &s64);
     double w64 = sqrt(106.0 * log(2.0));
     qa_check(&fam, fabs(r64 - w64) <= 4 * 1.8e-15, "f64 reach %.17g vs sqrt(106 ln 2) = %.17g (4 ulp)",
              r64, w64);

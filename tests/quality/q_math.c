@@ -4,13 +4,13 @@
  * same bits) against libm, in ulps of the result type:
  *  - si_log_f32 on EVERY float in [2^-32, 1] (268,435,457 inputs) against
  *    double log;
- *  - si_sincos_turn_f32 on all 2^24 inputs against long double sinl/cosl of
+ *  - si_sincos_turn_f32 on all 2^23 distinct inputs against long double sinl/cosl of
  *    the exactly reduced angle;
  *  - si_log_f64 on 10^8 inputs (half distributed as the Box-Muller radius
- *    input ((k >> 11) + 1) 2^-53, half log-uniform over [2^-53, 1]) plus the
+ *    input (k >> 12) 2^-52 + 2^-53, half log-uniform over [2^-53, 1]) plus the
  *    binade ends, against long double logl;
- *  - si_sincos_turn_f64 on 10^8 random 53-bit inputs plus the neighbourhoods
- *    of every quarter and eighth turn, against sinl/cosl.
+ *  - si_sincos_turn_f64 on 10^8 random 64-bit inputs plus the neighbourhoods
+ *    of t = -1/8, 0 and 1/8 turns with and without the swap, against sinl/cosl.
  * Error = |y - ref| / ulp_T(ref), ulp_T(x) the spacing of T at |x| (floored at
  * T's smallest normal). Reports the maximum and where it occurs, and fails
  * if it exceeds the documented bound (2 ulp, docs/STREAM.md §3.1).
@@ -100,23 +100,21 @@ int main(void)
         printf("  cpu so far %.1f s\n", qa_cpu() - c0);
     }
 
-    /* ---- sincos f32, exhaustive over 2^24 ---- */
+    /* ---- sincos f32, exhaustive over the 2^23 inputs that matter ---- */
     {
         worst ws = {0}, wc = {0};
-        for (uint32_t m = 0; m < (1u << 24); m++) {
+        for (uint32_t j = 0; j < (1u << 23); j++) {
+            uint32_t w = j << 9;   /* bits 10..31: the angle, bit 9: the swap */
             float c, s;
-            si_sincos_turn_f32(m, &c, &s);
-            uint32_t q = (m + (1u << 21)) >> 22;
-            int32_t r = (int32_t)(m - (q << 22));
-            long double a = TWO_PI_L * ((long double)r * 0x1p-24L);
+            si_sincos_turn_f32(w, &c, &s);
+            int32_t n = (int32_t)((w >> 9) | 1u) - (1 << 22);    /* t = n 2^-25 turns */
+            long double a = TWO_PI_L * ((long double)n * 0x1p-25L);
             long double sr = sinl(a), cr = cosl(a), t;
-            if (q & 1) { t = sr; sr = cr; cr = t; }   /* rotate by q quarter turns */
-            if ((q + 1) & 2) cr = -cr;
-            if (q & 2) sr = -sr;
-            note(&ws, fabs((double)((long double)s - sr)) / ulp32((double)sr), m, s, sr);
-            note(&wc, fabs((double)((long double)c - cr)) / ulp32((double)cr), m, c, cr);
+            if (j & 1) { t = sr; sr = cr; cr = t; }   /* the swap: a quarter turn minus t */
+            note(&ws, fabs((double)((long double)s - sr)) / ulp32((double)sr), w, s, sr);
+            note(&wc, fabs((double)((long double)c - cr)) / ulp32((double)cr), w, c, cr);
         }
-        printf("sincos_turn_f32 (all 2^24 inputs m, angle 2 pi m / 2^24):\n");
+        printf("sincos_turn_f32 (all 2^23 inputs w >> 9, t = (v + 1/2) 2^-24 turns):\n");
         report("si_sincos_turn_f32 sin", &ws, 1, 9);
         report("si_sincos_turn_f32 cos", &wc, 1, 9);
         printf("  cpu so far %.1f s\n", qa_cpu() - c0);
@@ -130,7 +128,7 @@ int main(void)
         for (unsigned long long i = 0; i < N64 + 2 * 54; i++) {
             double x;
             if (i < N64 / 2) {
-                x = (double)((qa_splitmix(&rng) >> 11) + 1) * 0x1p-53;
+                x = (double)(qa_splitmix(&rng) >> 12) * 0x1p-52 + 0x1p-53;
             } else if (i < N64) {
                 int e = -(int)(qa_splitmix(&rng) % 53) - 1;       /* [2^e, 2^(e+1)) */
                 x = ldexp(1.0 + (double)(qa_splitmix(&rng) >> 11) * 0x1p-53, e);
@@ -150,34 +148,31 @@ int main(void)
         printf("  cpu so far %.1f s\n", qa_cpu() - c0);
     }
 
-    /* ---- sincos f64, 10^8 samples + quarter/eighth neighbourhoods ---- */
+    /* ---- sincos f64, 10^8 samples + neighbourhoods of t = -1/8, 0, 1/8 ---- */
     {
         worst ws = {0}, wc = {0};
         uint64_t rng = 0x7654321;
-        const uint64_t M = UINT64_C(1) << 53;
-        for (unsigned long long i = 0; i < N64 + 8 * 2 * 1024; i++) {
-            uint64_t m;
+        const uint64_t M = UINT64_C(1) << 52;
+        for (unsigned long long i = 0; i < N64 + 6 * 2048; i++) {
+            uint64_t w;
             if (i < N64) {
-                m = qa_splitmix(&rng) >> 11;
+                w = qa_splitmix(&rng);
             } else {
                 unsigned long long k = i - N64;
-                uint64_t centre = (k / 2048) * (M / 8);             /* eighth turns */
+                uint64_t centre = ((k / 2048) % 3) * (M / 2);         /* M = 2^52: t = -1/8, 0, 1/8 */
                 int64_t d = (int64_t)(k % 2048) - 1024;
-                m = (centre + (uint64_t)d) & (M - 1);
+                w = (((centre + (uint64_t)d) & (M - 1)) << 12) | ((uint64_t)(k / (3 * 2048)) << 12);
             }
             double c, s;
-            si_sincos_turn_f64(m, &c, &s);
-            uint64_t q = (m + (UINT64_C(1) << 50)) >> 51;
-            int64_t r = (int64_t)(m - (q << 51));
-            long double a = TWO_PI_L * ((long double)r * 0x1p-53L);
+            si_sincos_turn_f64(w, &c, &s);
+            int64_t n = (int64_t)((w >> 12) | 1u) - (INT64_C(1) << 51);   /* t = n 2^-54 turns */
+            long double a = TWO_PI_L * ((long double)n * 0x1p-54L);
             long double sr = sinl(a), cr = cosl(a), t;
-            if (q & 1) { t = sr; sr = cr; cr = t; }
-            if ((q + 1) & 2) cr = -cr;
-            if (q & 2) sr = -sr;
-            note(&ws, (double)(fabsl((long double)s - sr) / ulp64(sr)), (long double)m, s, sr);
-            note(&wc, (double)(fabsl((long double)c - cr) / ulp64(cr)), (long double)m, c, cr);
+            if ((w >> 12) & 1) { t = sr; sr = cr; cr = t; }
+            note(&ws, (double)(fabsl((long double)s - sr) / ulp64(sr)), (long double)w, s, sr);
+            note(&wc, (double)(fabsl((long double)c - cr) / ulp64(cr)), (long double)w, c, cr);
         }
-        printf("sincos_turn_f64 (%llu inputs m, angle 2 pi m / 2^53):\n", ws.n);
+        printf("sincos_turn_f64 (%llu inputs w, t = (v + 1/2) 2^-53 turns):\n", ws.n);
         report("si_sincos_turn_f64 sin", &ws, 1, 17);
         report("si_sincos_turn_f64 cos", &wc, 1, 17);
     }

@@ -7,11 +7,12 @@
  *  - the largest reachable |z| of each type, computed by running the
  *    library's own Box-Muller (si_box_muller_f32/f64 from
  *    src/scalar/math_scalar.h) at the smallest radius uniform: u1 = 2^-32
- *    (f32) and 2^-53 (f64), angle 0 -- compared with sqrt(-2 ln u1_min)
+ *    (f32) and 2^-53 (f64), at the angle next to 0 (t = 2^-25 / 2^-54
+ *    turns, where cos rounds to 1) -- compared with sqrt(-2 ln u1_min)
  *    = sqrt(64 ln 2) = 6.6604 and sqrt(106 ln 2) = 8.5716; no sample may
  *    exceed it, and the largest one observed is reported;
  *  - that every radius is a real number: log(u1) <= 0 for the largest u1
- *    values (u1 rounds to 1 for the top 2^7 of the 2^32 inputs), so the
+ *    values (u1 rounds to 1 for the top 2^6 of the 2^31 inputs), so the
  *    sqrt never sees a negative argument.
  */
 #include <math.h>
@@ -91,32 +92,33 @@ int main(void)
 
     /* ---- reach, from the library's own Box-Muller ---- */
     float z0, z1;
-    si_box_muller_f32(0u, 0u, &z0, &z1);        /* u1 = (0|1) 2^-32, angle 0 */
+    si_box_muller_f32(0u, 1u << 31, &z0, &z1);  /* u1 = 2^-32, t = 2^-25 turns */
     double r32 = z0, want32 = sqrt(64.0 * log(2.0));
-    printf("f32 reach: si_box_muller_f32(hi=0, lo=0) = (%.9g, %.9g); sqrt(64 ln 2) = %.9g\n", z0, z1,
+    printf("f32 reach: si_box_muller_f32(hi=0, lo=2^31) = (%.9g, %.9g); sqrt(64 ln 2) = %.9g\n", z0, z1,
            want32);
-    qa_check(&fam, fabs(r32 - want32) <= 4 * 0x1p-21 && z1 == 0.0f,
-             "f32 reach %.9g = sqrt(64 ln 2) within 4 ulp, sin part exactly 0", r32);
-    /* The other quarter turns give the same radius on the other axis / sign. */
+    qa_check(&fam, fabs(r32 - want32) <= 4 * 0x1p-21 && fabsf(z1) < 1e-5f,
+             "f32 reach %.9g = sqrt(64 ln 2) within 4 ulp, sin part ~0", r32);
+    /* The swap bit (lo bit 9) and the sign bit (hi bit 31) give the same
+     * radius on the other axis / with the other sign. */
     float a0, a1, b0, b1, c0, c1;
-    si_box_muller_f32(0u, (1u << 22) << 8, &a0, &a1);
-    si_box_muller_f32(0u, (2u << 22) << 8, &b0, &b1);
-    si_box_muller_f32(0u, (3u << 22) << 8, &c0, &c1);
+    si_box_muller_f32(0u, (1u << 31) | 0x200u, &a0, &a1);
+    si_box_muller_f32(1u << 31, 1u << 31, &b0, &b1);
+    si_box_muller_f32(1u << 31, (1u << 31) | 0x200u, &c0, &c1);
     printf("  quarter turns: (%.9g, %.9g) (%.9g, %.9g) (%.9g, %.9g)\n", a0, a1, b0, b1, c0, c1);
-    qa_check(&fam, a1 == z0 && b0 == -z0 && c1 == -z0 && a0 == 0 && b1 == 0 && c0 == 0,
+    qa_check(&fam, a1 == z0 && b0 == -z0 && c1 == -z0 && a0 == z1 && b1 == -z1 && c0 == -z1,
              "f32 reach is symmetric: the four axis points are exactly +-%.9g", r32);
     /* r is monotone in u1: check the whole lowest range of hi too. */
     float rmax_scan = 0;
     for (uint32_t hi = 0; hi < (1u << 20); hi++) {
-        si_box_muller_f32(hi, 0u, &a0, &a1);
+        si_box_muller_f32(hi, 1u << 31, &a0, &a1);
         if (a0 > rmax_scan) rmax_scan = a0;
     }
     qa_check(&fam, rmax_scan == z0, "f32: no hi in [0, 2^20) gives a larger radius (%.9g)", rmax_scan);
     /* top of the u1 range: log(u1) must never be positive */
     int neg_ok = 1;
     float rmin_nonzero = 1e30f;
-    for (uint64_t hi = 0xffffffffull; hi >= 0xfff00000ull; hi--) {
-        float u1 = (float)(uint32_t)(hi | 1u) * 0x1p-32f;
+    for (uint32_t k = 0x7fffffffu; k >= 0x7ff00000u; k--) {
+        float u1 = si_fmaf((float)(int32_t)k, 0x1p-31f, 0x1p-32f);   /* as si_box_muller_f32 */
         float lg = si_log_f32(u1);
         if (lg > 0) neg_ok = 0;
         float r = sqrtf(lg * -2.0f);
@@ -126,16 +128,17 @@ int main(void)
     printf("  f32 smallest non-zero radius %.6g; P(radius = 0) = 2^-25\n", rmin_nonzero);
 
     double d0, d1;
-    si_box_muller_f64(0u, 0u, &d0, &d1);        /* u1 = 2^-53 */
+    si_box_muller_f64(0u, UINT64_C(1) << 63, &d0, &d1);        /* u1 = 2^-53, t = 2^-54 turns */
     double want64 = sqrt(106.0 * log(2.0));
-    printf("f64 reach: si_box_muller_f64(x1=0, x2=0) = (%.17g, %.17g); sqrt(106 ln 2) = %.17g\n", d0,
+    printf("f64 reach: si_box_muller_f64(x1=0, x2=2^63) = (%.17g, %.17g); sqrt(106 ln 2) = %.17g\n", d0,
            d1, want64);
-    qa_check(&fam, fabs(d0 - want64) <= 4 * 0x1p-50 && d1 == 0.0,
+    qa_check(&fam, fabs(d0 - want64) <= 4 * 0x1p-50 && fabs(d1) < 1e-14,
              "f64 reach %.17g = sqrt(106 ln 2) within 4 ulp", d0);
     double e0, e1;
-    si_box_muller_f64(UINT64_MAX, 0u, &e0, &e1);       /* u1 = 1: radius 0 */
-    qa_check(&fam, e0 == 0.0 && e1 == 0.0, "f64: u1 = 1 gives radius exactly 0 (%g, %g)", e0, e1);
-    si_box_muller_f32(0xffffffffu, 0u, &a0, &a1);
+    si_box_muller_f64(UINT64_MAX & ~(UINT64_C(1) << 11), UINT64_C(1) << 63, &e0, &e1);  /* u1 = 1 - 2^-53 */
+    qa_check(&fam, e0 > 0 && fabs(e0 - 0x1p-26) <= 0x1p-78 && fabs(e1) < 1e-22,
+             "f64: the largest u1 = 1 - 2^-53 gives the smallest radius 2^-26 (%g, %g)", e0, e1);
+    si_box_muller_f32(0x7fffffffu, 1u << 31, &a0, &a1);
     qa_check(&fam, a0 == 0.0f && a1 == 0.0f, "f32: u1 = 1 gives radius exactly 0 (%g, %g)", a0, a1);
     printf("  ideal mass beyond the reach: P(|Z| > %.4f) = %.3g (f32), P(|Z| > %.4f) = %.3g (f64);\n"
            "  radius tail cut: P(R > r_max) = u1_min = 2^-32 = %.3g (f32), 2^-53 = %.3g (f64)\n",
