@@ -233,9 +233,13 @@ SI_MATH_FN void SI_MATH_NAME(si_box_muller_f64)(SI_VQ x1, SI_VQ x2, SI_VD *z0, S
     *z1 = SI_D_MUL(r, s);
 }
 
+/* v = mean + std * z, two roundings: unlike the value path's own fmas, whose
+ * operands are bounded, mean and std are the caller's (any double with
+ * |mean| + 9 std finite, subnormals included), where the scalar backend's
+ * software fma (src/scalar/math_scalar.h) would need exponent scaling. */
 SI_MATH_FN SI_VD SI_MATH_NAME(si_affine_f64)(SI_VD z, SI_VD mean, SI_VD std)
 {
-    return SI_D_FMA(std, z, mean);
+    return SI_D_ADD(mean, SI_D_MUL(std, z));
 }
 
 /* Uniform: v = lo + scale * k for a 53-bit integer k (scale = width * 2^-53). */

@@ -81,6 +81,11 @@ static const param_set k_normal[] = {
     {"normal(0,1)", {.kind = SIMDINIT_DIST_NORMAL, .mean = 0.0, .std = 1.0}},
     {"normal(0.25,0.02)", {.kind = SIMDINIT_DIST_NORMAL, .mean = 0.25, .std = 0.02}},
     {"normal(-1e3,50)", {.kind = SIMDINIT_DIST_NORMAL, .mean = -1e3, .std = 50.0}},
+    /* extreme parameters (f64 only; a RANGE error for the float32 family, or
+     * a constant): a subnormal and a huge std, where a fused affine map
+     * would need a software fma without exponent limits */
+    {"normal(1e-300,1e-310)", {.kind = SIMDINIT_DIST_NORMAL, .mean = 1e-300, .std = 1e-310}},
+    {"normal(-1e307,1.5e307)", {.kind = SIMDINIT_DIST_NORMAL, .mean = -1e307, .std = 1.5e307}},
 };
 /* One set per proposal and side (docs/STREAM.md §3.5; src/tnorm.c chooses):
  * normal; uniform two-sided, one-sided above and mirrored below; exponential
