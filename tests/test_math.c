@@ -7,12 +7,12 @@
  * float64, both far more accurate than T's ulp),
  *     err = |y - r| / max(ulp_T(r), ulp_T(2^-p))      p = 24 (f32), 53 (f64)
  * where ulp_T(x) is the spacing of T at |x| (its exponent floored at T's
- * smallest normal). The floor only matters for r == 0 (log(1), cos of a
- * quarter turn) because every non-zero result of these functions on their
+ * smallest normal). The floor only matters for r == 0 (log(1)) because
+ * every non-zero result of these functions on their
  * domains is larger than 2^-p: it is, in effect, a RELATIVE error, also near
- * the zeros of sin and cos. The sin/cos reference is itself evaluated on the
- * argument reduced exactly (integer quarter turns), so it is accurate near
- * those zeros too. Bound: 2 ulp.
+ * small sines. The sin/cos reference is itself evaluated on the argument
+ * reduced exactly (integers of the angle grid), so it is accurate there
+ * too. Bound: 2 ulp.
  */
 #include <criterion/criterion.h>
 #include <float.h>
