@@ -15,7 +15,9 @@
  *   store vocabulary      SI_V_UNIT (a vector type of SI_V_UNIT_BYTES bytes),
  *                         SI_V_LOAD/SI_V_LOADU(p), SI_V_STORE/SI_V_STOREU/
  *                         SI_V_STREAM(p, v) (aligned, unaligned, non-temporal),
- *                         SI_V_FENCE() (orders streamed stores)
+ *                         SI_V_FENCE() (orders streamed stores),
+ *                         SI_V_STREAMS (0 if SI_V_STREAM is an ordinary store:
+ *                         the non-temporal hint is then ignored)
  *   SI_FT(lanes)          the 8 xoshiro lanes of a block, with
  *                         SI_FT(lanes_load)(s, st, split): split = the
  *                         backend's arrangement for the float32 normal,
@@ -52,7 +54,7 @@
 /* Units (vectors of the store vocabulary) per group of 16 elements, at most. */
 #define SI_FT_MAXV (SI_GROUP * 8 / SI_V_UNIT_BYTES)
 /* Units per group of dt. */
-#define SI_FT_NVEC(dt) ((int)(SI_GROUP * si_ft_esize(dt) / SI_V_UNIT_BYTES))
+#define SI_FT_NVEC(dt) ((int)(SI_GROUP * SI_FT(esize)(dt) / SI_V_UNIT_BYTES))
 #define SI_FT_BATCH(kind, dt)                                                   \
     ((kind) != SI_K_NORMAL ? 1 : (dt) == SIMDINIT_F64 ? SI_FT_NORM_BATCH_D : SI_FT_NORM_BATCH)
 /* Groups per chunk of the phase-shifting staging path. */
@@ -63,7 +65,7 @@
  * the aligned reloads; a reload of a store still in flight stalls). */
 #define SI_FT_REJ_FLUSH_BYTES 1024
 
-SI_INLINE size_t si_ft_esize(const int dt)
+SI_INLINE size_t SI_FT(esize)(const int dt)
 {
     return dt == SIMDINIT_F64 ? 8 : dt == SIMDINIT_F32 ? 4 : 2;
 }
@@ -90,13 +92,52 @@ SI_INLINE void SI_FT(put_group)(const int dt, unsigned char *o, const SI_V_UNIT 
  * before the first and after the last aligned unit use ordinary stores. The
  * driver (si_fill_run) fences once after the last block.
  */
+/* Elements [lo, hi) of the next group to o, through a small buffer. */
+SI_INLINE void SI_FT(put_partial)(const int kind, const int dt, const int clamp, SI_FT(lanes) *s,
+                                  const SI_FT(kc) *c, unsigned char *o, uint32_t lo, uint32_t hi)
+{
+    const size_t es = SI_FT(esize)(dt);
+    SI_V_UNIT g[SI_FT_MAXV];
+    alignas(SI_V_UNIT_BYTES) unsigned char buf[SI_GROUP * 8];
+    SI_FT(gen_group)(kind, dt, clamp, s, c, g);
+    SI_FT(put_group)(dt, buf, g, 0);
+    memcpy(o, buf + lo * es, (hi - lo) * es);
+}
+
+/* The next n full groups to o (streamed if `stream`; through the backend's
+ * whole-group stores if `direct` and it has them); returns o + n groups. */
+SI_INLINE unsigned char *SI_FT(put_full)(const int kind, const int dt, const int clamp, const int stream,
+                                         const int direct, SI_FT(lanes) *s, const SI_FT(kc) *c,
+                                         unsigned char *o, size_t n)
+{
+    const size_t gb = SI_GROUP * SI_FT(esize)(dt);
+    const int nb = SI_FT_BATCH(kind, dt);
+    SI_V_UNIT g[SI_FT_MAXV], gg[SI_FT_NORM_BATCH][SI_FT_MAXV];
+    /* float32/float64 uniform: the backend's own whole-group stores */
+    for (; SI_FT_UNI_DIRECT && direct && kind == SI_K_UNIFORM && dt != SIMDINIT_BF16 && dt != SIMDINIT_F16 && n;
+         n--) {
+        SI_FT(uniform_group_store)(dt, clamp, s, c, o);
+        o += gb;
+    }
+    for (; n >= (size_t)nb; n -= (size_t)nb) {
+        SI_FT(gen_groups)(kind, dt, clamp, nb, s, c, gg);
+        for (int i = 0; i < nb; i++)
+            SI_FT(put_group)(dt, o + i * gb, gg[i], stream);
+        o += nb * gb;
+    }
+    for (; n; n--) {
+        SI_FT(gen_group)(kind, dt, clamp, s, c, g);
+        SI_FT(put_group)(dt, o, g, stream);
+        o += gb;
+    }
+    return o;
+}
+
 SI_INLINE void SI_FT(run_groups)(const int kind, const int dt, const int clamp, void *out, si_lanes *st,
                                  uint32_t start, uint32_t count, const si_params *p)
 {
     const size_t U = SI_V_UNIT_BYTES;
-    const int nv = SI_FT_NVEC(dt);
-    const size_t es = si_ft_esize(dt), gb = SI_GROUP * es;  /* element, group bytes */
-    const int nb = SI_FT_BATCH(kind, dt);
+    const size_t es = SI_FT(esize)(dt), gb = SI_GROUP * es;  /* element, group bytes */
     if (count == 0)
         return;
     SI_FT(kc) c;
@@ -106,56 +147,32 @@ SI_INLINE void SI_FT(run_groups)(const int kind, const int dt, const int clamp, 
     uint32_t end = start + count, e0 = start & ~(uint32_t)(SI_GROUP - 1);
     SI_FT(lanes_skip)(&s, (start / SI_GROUP) * si_group_steps(kind == SI_K_NORMAL, dt == SIMDINIT_F64));
     unsigned char *o = out;
-    SI_V_UNIT g[SI_FT_MAXV], gg[SI_FT_NORM_BATCH][SI_FT_MAXV];
     if (e0 != start || end - e0 < SI_GROUP) {
         /* partial first group */
-        alignas(SI_V_UNIT_BYTES) unsigned char buf[SI_GROUP * 8];
-        SI_FT(gen_group)(kind, dt, clamp, &s, &c, g);
-        SI_FT(put_group)(dt, buf, g, 0);
         uint32_t lo = start - e0, hi = end - e0 < SI_GROUP ? end - e0 : SI_GROUP;
-        memcpy(o, buf + lo * es, (hi - lo) * es);
+        SI_FT(put_partial)(kind, dt, clamp, &s, &c, o, lo, hi);
         o += (hi - lo) * es;
         e0 += SI_GROUP;
         if (e0 >= end)
             return;
     }
     size_t full = (end - e0) / SI_GROUP;
-    if (full && p->nontemporal && (uintptr_t)o % es == 0) {
+    if (full && SI_V_STREAMS && p->nontemporal && (uintptr_t)o % es == 0) {
         size_t d = (uintptr_t)o & (U - 1);
         if (d == 0) {
-            for (; full >= (size_t)nb; full -= (size_t)nb) {
-                SI_FT(gen_groups)(kind, dt, clamp, nb, &s, &c, gg);
-                for (int i = 0; i < nb; i++)
-                    SI_FT(put_group)(dt, o + i * gb, gg[i], 1);
-                o += nb * gb;
-            }
-            for (; full; full--) {
-                SI_FT(gen_group)(kind, dt, clamp, &s, &c, g);
-                SI_FT(put_group)(dt, o, g, 1);
-                o += gb;
-            }
+            o = SI_FT(put_full)(kind, dt, clamp, 1, 0, &s, &c, o, full);
         } else {
             /* stage + d has o's alignment phase: stage byte U b + j maps to
              * output byte (o - d) + U b + j, so aligned units stream. */
             alignas(SI_V_UNIT_BYTES) unsigned char stage[SI_FT_STAGE_GROUPS * SI_GROUP * 8 + 2 * SI_V_UNIT_BYTES];
-            unsigned char *sp = stage + d;
             int first = 1;
             while (full) {
                 size_t kg = full < SI_FT_STAGE_GROUPS ? full : SI_FT_STAGE_GROUPS;
-                size_t j = 0;
-                for (; j + nb <= kg; j += (size_t)nb) {
-                    SI_FT(gen_groups)(kind, dt, clamp, nb, &s, &c, gg);
-                    for (int i = 0; i < nb; i++)
-                        SI_FT(put_group)(dt, sp + (j + i) * gb, gg[i], 0);
-                }
-                for (; j < kg; j++) {
-                    SI_FT(gen_group)(kind, dt, clamp, &s, &c, g);
-                    SI_FT(put_group)(dt, sp + j * gb, g, 0);
-                }
+                SI_FT(put_full)(kind, dt, clamp, 0, 0, &s, &c, stage + d, kg);
                 size_t bytes = kg * gb, b = 0;
                 unsigned char *oa = o - d;
                 if (first) {
-                    memcpy(o, sp, U - d);  /* the output bytes before the first aligned unit */
+                    memcpy(o, stage + d, U - d);  /* the output bytes before the first aligned unit */
                     b = 1;
                     first = 0;
                 }
@@ -169,31 +186,11 @@ SI_INLINE void SI_FT(run_groups)(const int kind, const int dt, const int clamp, 
             memcpy(o - d, stage, d);
         }
     } else {
-        /* float32/float64 uniform: the backend's own whole-group stores */
-        for (; SI_FT_UNI_DIRECT && kind == SI_K_UNIFORM && nv >= 2 && full; full--) {
-            SI_FT(uniform_group_store)(dt, clamp, &s, &c, o);
-            o += gb;
-        }
-        for (; full >= (size_t)nb; full -= (size_t)nb) {
-            SI_FT(gen_groups)(kind, dt, clamp, nb, &s, &c, gg);
-            for (int i = 0; i < nb; i++)
-                SI_FT(put_group)(dt, o + i * gb, gg[i], 0);
-            o += nb * gb;
-        }
-        for (; full; full--) {
-            SI_FT(gen_group)(kind, dt, clamp, &s, &c, g);
-            SI_FT(put_group)(dt, o, g, 0);
-            o += gb;
-        }
+        o = SI_FT(put_full)(kind, dt, clamp, 0, 1, &s, &c, o, full);
     }
     size_t done = (size_t)(o - (unsigned char *)out) / es;
-    if (done < count) {
-        /* partial last group */
-        alignas(SI_V_UNIT_BYTES) unsigned char buf[SI_GROUP * 8];
-        SI_FT(gen_group)(kind, dt, clamp, &s, &c, g);
-        SI_FT(put_group)(dt, buf, g, 0);
-        memcpy(o, buf, (count - done) * es);
-    }
+    if (done < count)  /* partial last group */
+        SI_FT(put_partial)(kind, dt, clamp, &s, &c, o, 0, (uint32_t)(count - done));
 }
 
 /* ---- truncated normal, reject mode: one driver for float32 and float64 ------- */
@@ -218,7 +215,7 @@ SI_INLINE unsigned SI_FT(rej_batch)(const int dt, const int mode, SI_FT(lanes) *
 /* Write n staged values (at most a flush and a batch) as dt with ordinary stores. */
 SI_INLINE void SI_FT(rej_put_plain)(const int dt, unsigned char *o, const SI_FT(rej_stage) *v, unsigned n)
 {
-    const size_t es = si_ft_esize(dt);
+    const size_t es = SI_FT(esize)(dt);
     if (dt == SIMDINIT_F32 || dt == SIMDINIT_F64) {
         memcpy(o, v->b, (size_t)n * es);
         return;
@@ -240,7 +237,7 @@ SI_INLINE void SI_FT(rej_put_flush)(const int dt, unsigned char *o, const SI_FT(
     for (unsigned i = 0; i < SI_FT_REJ_FLUSH_BYTES / ses; i += SI_GROUP) {
         SI_V_UNIT g[SI_FT_MAXV];
         SI_FT(encode16)(dt, v->b + i * ses, g);
-        SI_FT(put_group)(dt, o + (size_t)i * si_ft_esize(dt), g, stream);
+        SI_FT(put_group)(dt, o + (size_t)i * SI_FT(esize)(dt), g, stream);
     }
 }
 
@@ -258,7 +255,7 @@ SI_INLINE void SI_FT(rej_put_flush)(const int dt, unsigned char *o, const SI_FT(
 SI_INLINE void SI_FT(run_reject)(const int dt, const int mode, void *out, si_lanes *st, uint32_t start,
                                  uint32_t count, const si_params *p)
 {
-    const size_t es = si_ft_esize(dt);                   /* output element size */
+    const size_t es = SI_FT(esize)(dt);                   /* output element size */
     const size_t ses = dt == SIMDINIT_F64 ? 8 : 4;       /* staged element size */
     const unsigned flush = (unsigned)(SI_FT_REJ_FLUSH_BYTES / ses);
     const unsigned batch = (unsigned)(SI_FT_REJ_BATCH_BYTES / ses);
@@ -285,7 +282,7 @@ SI_INLINE void SI_FT(run_reject)(const int dt, const int mode, void *out, si_lan
     }
     unsigned char *o = out;
     uint32_t need = count;
-    int stream = p->nontemporal && (uintptr_t)o % es == 0;
+    int stream = SI_V_STREAMS && p->nontemporal && (uintptr_t)o % es == 0;
     unsigned fl = flush;
     if (stream && ((uintptr_t)o & (SI_V_UNIT_BYTES - 1)))  /* a first short flush aligns o */
         fl = (unsigned)((SI_V_UNIT_BYTES - ((uintptr_t)o & (SI_V_UNIT_BYTES - 1))) / es);
@@ -388,7 +385,7 @@ static void SI_FT(constant)(void *out, size_t n, uint64_t bits, size_t size, int
     unsigned char *ea = (unsigned char *)((uintptr_t)end & ~(uintptr_t)(U - 1));
     SI_V_UNIT v = SI_V_LOADU(pat + (size_t)(a - o) % size);
     SI_V_STOREU(o, SI_V_LOAD(pat));
-    if (nontemporal) {
+    if (SI_V_STREAMS && nontemporal) {
         for (; a + 4 * U <= ea; a += 4 * U) {
             SI_V_STREAM(a, v);
             SI_V_STREAM(a + U, v);
@@ -408,7 +405,7 @@ static void SI_FT(constant)(void *out, size_t n, uint64_t bits, size_t size, int
             SI_V_STORE(a, v);
     }
     SI_V_STOREU(end - U, SI_V_LOADU(pat + (bytes - U) % size));
-    if (nontemporal)
+    if (SI_V_STREAMS && nontemporal)
         SI_V_FENCE();
 }
 

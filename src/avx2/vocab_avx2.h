@@ -349,6 +349,7 @@ AI void si_avx2_encode16(const int dt, const void *v, __m256i g[4])
 #define SI_V_STOREU(p, v) _mm256_storeu_si256((__m256i *)(void *)(p), v)
 #define SI_V_STREAM(p, v) _mm256_stream_si256((__m256i *)(void *)(p), v)
 #define SI_V_FENCE() _mm_sfence()
+#define SI_V_STREAMS 1
 
 #include "simd_math_undef.h"
 #undef X2_F

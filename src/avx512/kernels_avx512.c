@@ -91,7 +91,7 @@ AI __m512i xo8_avx512(lanes_avx512 *s)
 }
 
 /* The lane arrangement is the same for every kernel here (split is the AVX2
- * build's choice of arrangement; it does not apply). */
+ * backend's choice of arrangement; it does not apply). */
 AI void lanes_load_avx512(lanes_avx512 *s, const si_lanes *st, int split)
 {
     (void)split;
@@ -149,7 +149,7 @@ AI void gen_f32_avx512(const int kind, const int clamp, lanes_avx512 *s, const k
         *v0 = lo256_avx512(v);
         *v1 = hi256_avx512(v);
     } else {
-        /* one group: the 8-lane (256-bit) chain of the AVX2 build */
+        /* one group: the 8-lane (256-bit) chain of the AVX2 backend */
         __m512i x = xo8_avx512(s);
         __m256i hi = _mm512_cvtepi64_epi32(_mm512_srli_epi64(x, 32));
         __m256i lo = _mm512_cvtepi64_epi32(x);
@@ -183,7 +183,7 @@ AI void uniform_group_store_avx512(const int dt, const int clamp, lanes_avx512 *
 /* Two consecutive normal groups from a 16-lane result (z0 = elements 0-7 of
  * group 0 then of group 1, z1 = elements 8-15) in the output encoding of dt
  * (float32 family): g[] and h[] as gen_group writes them. Packing whole
- * 16-lane groups to bf16/f16 takes fewer operations than the AVX2 build's
+ * 16-lane groups to bf16/f16 takes fewer operations than the AVX2 backend's
  * pack_bf16/pack_f16 of 8-lane halves. */
 AI void norm2_out_avx512(const int dt, __m512 z0, __m512 z1, __m256i *g, __m256i *h)
 {
@@ -283,7 +283,7 @@ AI void gen_f64_avx512(const int kind, const int clamp, lanes_avx512 *s, const k
 
 /* ---- truncated normal, reject mode: left-packing with vcompressps/pd --------------- */
 
-/* The lanes of v with tlo <= v <= thi (as the AVX2 build's accept_ps/pd). */
+/* The lanes of v with tlo <= v <= thi (as the AVX2 backend's accept_ps_avx2/pd_avx2). */
 AI __mmask16 accept16_avx512(__m512 v, const kc_avx512 *c)
 {
     return _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(v, c->z_tlo, _CMP_GE_OQ), v, c->z_thi, _CMP_LE_OQ);
