@@ -92,52 +92,13 @@ SI_INLINE void SI_FT(put_group)(const int dt, unsigned char *o, const SI_V_UNIT 
  * before the first and after the last aligned unit use ordinary stores. The
  * driver (si_fill_run) fences once after the last block.
  */
-/* Elements [lo, hi) of the next group to o, through a small buffer. */
-SI_INLINE void SI_FT(put_partial)(const int kind, const int dt, const int clamp, SI_FT(lanes) *s,
-                                  const SI_FT(kc) *c, unsigned char *o, uint32_t lo, uint32_t hi)
-{
-    const size_t es = SI_FT(esize)(dt);
-    SI_V_UNIT g[SI_FT_MAXV];
-    alignas(SI_V_UNIT_BYTES) unsigned char buf[SI_GROUP * 8];
-    SI_FT(gen_group)(kind, dt, clamp, s, c, g);
-    SI_FT(put_group)(dt, buf, g, 0);
-    memcpy(o, buf + lo * es, (hi - lo) * es);
-}
-
-/* The next n full groups to o (streamed if `stream`; through the backend's
- * whole-group stores if `direct` and it has them); returns o + n groups. */
-SI_INLINE unsigned char *SI_FT(put_full)(const int kind, const int dt, const int clamp, const int stream,
-                                         const int direct, SI_FT(lanes) *s, const SI_FT(kc) *c,
-                                         unsigned char *o, size_t n)
-{
-    const size_t gb = SI_GROUP * SI_FT(esize)(dt);
-    const int nb = SI_FT_BATCH(kind, dt);
-    SI_V_UNIT g[SI_FT_MAXV], gg[SI_FT_NORM_BATCH][SI_FT_MAXV];
-    /* float32/float64 uniform: the backend's own whole-group stores */
-    for (; SI_FT_UNI_DIRECT && direct && kind == SI_K_UNIFORM && dt != SIMDINIT_BF16 && dt != SIMDINIT_F16 && n;
-         n--) {
-        SI_FT(uniform_group_store)(dt, clamp, s, c, o);
-        o += gb;
-    }
-    for (; n >= (size_t)nb; n -= (size_t)nb) {
-        SI_FT(gen_groups)(kind, dt, clamp, nb, s, c, gg);
-        for (int i = 0; i < nb; i++)
-            SI_FT(put_group)(dt, o + i * gb, gg[i], stream);
-        o += nb * gb;
-    }
-    for (; n; n--) {
-        SI_FT(gen_group)(kind, dt, clamp, s, c, g);
-        SI_FT(put_group)(dt, o, g, stream);
-        o += gb;
-    }
-    return o;
-}
-
 SI_INLINE void SI_FT(run_groups)(const int kind, const int dt, const int clamp, void *out, si_lanes *st,
                                  uint32_t start, uint32_t count, const si_params *p)
 {
     const size_t U = SI_V_UNIT_BYTES;
+    const int nv = SI_FT_NVEC(dt);
     const size_t es = SI_FT(esize)(dt), gb = SI_GROUP * es;  /* element, group bytes */
+    const int nb = SI_FT_BATCH(kind, dt);
     if (count == 0)
         return;
     SI_FT(kc) c;
@@ -147,10 +108,14 @@ SI_INLINE void SI_FT(run_groups)(const int kind, const int dt, const int clamp, 
     uint32_t end = start + count, e0 = start & ~(uint32_t)(SI_GROUP - 1);
     SI_FT(lanes_skip)(&s, (start / SI_GROUP) * si_group_steps(kind == SI_K_NORMAL, dt == SIMDINIT_F64));
     unsigned char *o = out;
+    SI_V_UNIT g[SI_FT_MAXV], gg[SI_FT_NORM_BATCH][SI_FT_MAXV];
     if (e0 != start || end - e0 < SI_GROUP) {
         /* partial first group */
+        alignas(SI_V_UNIT_BYTES) unsigned char buf[SI_GROUP * 8];
+        SI_FT(gen_group)(kind, dt, clamp, &s, &c, g);
+        SI_FT(put_group)(dt, buf, g, 0);
         uint32_t lo = start - e0, hi = end - e0 < SI_GROUP ? end - e0 : SI_GROUP;
-        SI_FT(put_partial)(kind, dt, clamp, &s, &c, o, lo, hi);
+        memcpy(o, buf + lo * es, (hi - lo) * es);
         o += (hi - lo) * es;
         e0 += SI_GROUP;
         if (e0 >= end)
@@ -160,19 +125,39 @@ SI_INLINE void SI_FT(run_groups)(const int kind, const int dt, const int clamp, 
     if (full && SI_V_STREAMS && p->nontemporal && (uintptr_t)o % es == 0) {
         size_t d = (uintptr_t)o & (U - 1);
         if (d == 0) {
-            o = SI_FT(put_full)(kind, dt, clamp, 1, 0, &s, &c, o, full);
+            for (; full >= (size_t)nb; full -= (size_t)nb) {
+                SI_FT(gen_groups)(kind, dt, clamp, nb, &s, &c, gg);
+                for (int i = 0; i < nb; i++)
+                    SI_FT(put_group)(dt, o + i * gb, gg[i], 1);
+                o += nb * gb;
+            }
+            for (; full; full--) {
+                SI_FT(gen_group)(kind, dt, clamp, &s, &c, g);
+                SI_FT(put_group)(dt, o, g, 1);
+                o += gb;
+            }
         } else {
             /* stage + d has o's alignment phase: stage byte U b + j maps to
              * output byte (o - d) + U b + j, so aligned units stream. */
             alignas(SI_V_UNIT_BYTES) unsigned char stage[SI_FT_STAGE_GROUPS * SI_GROUP * 8 + 2 * SI_V_UNIT_BYTES];
+            unsigned char *sp = stage + d;
             int first = 1;
             while (full) {
                 size_t kg = full < SI_FT_STAGE_GROUPS ? full : SI_FT_STAGE_GROUPS;
-                SI_FT(put_full)(kind, dt, clamp, 0, 0, &s, &c, stage + d, kg);
+                size_t j = 0;
+                for (; j + nb <= kg; j += (size_t)nb) {
+                    SI_FT(gen_groups)(kind, dt, clamp, nb, &s, &c, gg);
+                    for (int i = 0; i < nb; i++)
+                        SI_FT(put_group)(dt, sp + (j + i) * gb, gg[i], 0);
+                }
+                for (; j < kg; j++) {
+                    SI_FT(gen_group)(kind, dt, clamp, &s, &c, g);
+                    SI_FT(put_group)(dt, sp + j * gb, g, 0);
+                }
                 size_t bytes = kg * gb, b = 0;
                 unsigned char *oa = o - d;
                 if (first) {
-                    memcpy(o, stage + d, U - d);  /* the output bytes before the first aligned unit */
+                    memcpy(o, sp, U - d);  /* the output bytes before the first aligned unit */
                     b = 1;
                     first = 0;
                 }
@@ -186,11 +171,31 @@ SI_INLINE void SI_FT(run_groups)(const int kind, const int dt, const int clamp, 
             memcpy(o - d, stage, d);
         }
     } else {
-        o = SI_FT(put_full)(kind, dt, clamp, 0, 1, &s, &c, o, full);
+        /* float32/float64 uniform: the backend's own whole-group stores */
+        for (; SI_FT_UNI_DIRECT && kind == SI_K_UNIFORM && nv >= 2 && full; full--) {
+            SI_FT(uniform_group_store)(dt, clamp, &s, &c, o);
+            o += gb;
+        }
+        for (; full >= (size_t)nb; full -= (size_t)nb) {
+            SI_FT(gen_groups)(kind, dt, clamp, nb, &s, &c, gg);
+            for (int i = 0; i < nb; i++)
+                SI_FT(put_group)(dt, o + i * gb, gg[i], 0);
+            o += nb * gb;
+        }
+        for (; full; full--) {
+            SI_FT(gen_group)(kind, dt, clamp, &s, &c, g);
+            SI_FT(put_group)(dt, o, g, 0);
+            o += gb;
+        }
     }
     size_t done = (size_t)(o - (unsigned char *)out) / es;
-    if (done < count)  /* partial last group */
-        SI_FT(put_partial)(kind, dt, clamp, &s, &c, o, 0, (uint32_t)(count - done));
+    if (done < count) {
+        /* partial last group */
+        alignas(SI_V_UNIT_BYTES) unsigned char buf[SI_GROUP * 8];
+        SI_FT(gen_group)(kind, dt, clamp, &s, &c, g);
+        SI_FT(put_group)(dt, buf, g, 0);
+        memcpy(o, buf, (count - done) * es);
+    }
 }
 
 /* ---- truncated normal, reject mode: one driver for float32 and float64 ------- */
@@ -250,7 +255,7 @@ SI_INLINE void SI_FT(rej_put_flush)(const int dt, unsigned char *o, const SI_FT(
  * float32/float64 the batches left-pack straight into the output while a
  * whole batch fits before its end (the kept values are a prefix of what a
  * batch writes; the next batch overwrites the rest): skipping the staging
- * round trip measured +4-12% (avx512) and +3-7% (AVX2) (docs/PERFORMANCE.md).
+ * round trip pays (docs/PERFORMANCE.md).
  */
 SI_INLINE void SI_FT(run_reject)(const int dt, const int mode, void *out, si_lanes *st, uint32_t start,
                                  uint32_t count, const si_params *p)

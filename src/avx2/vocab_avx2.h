@@ -134,9 +134,8 @@ AI __m256i si_avx2_nonzero64(__m256i x)
  * registers, so each step of the Box-Muller chain issues two independent
  * instructions next to each other (two groups at once for float32, the two
  * 4-lane halves of a group for float64). The operations, and so the bits, are
- * those of the single-register version. Measured on Zen 5: +3% (float32) to
- * +9% (float64) over one chain at a time; the kernels are bound by the
- * number of vector operations, not by latency (docs/PERFORMANCE.md).
+ * those of the single-register version; it is faster than one chain at a
+ * time (docs/PERFORMANCE.md has the figures).
  */
 typedef struct f2_avx2 { __m256 a, b; } f2_avx2;
 typedef struct u2_avx2 { __m256i a, b; } u2_avx2;

@@ -207,8 +207,8 @@ AI void norm2_out_avx512(const int dt, __m512 z0, __m512 z1, __m256i *g, __m256i
 }
 
 /* Four groups as two independent 16-lane chains: the out-of-order core
- * overlaps them better than consecutive iterations of one (measured +7-10%
- * over one 16-lane chain in a loop; four chains were slower). z[0], z[1] are
+ * overlaps them better than consecutive iterations of one (four chains were
+ * slower; docs/PERFORMANCE.md). z[0], z[1] are
  * groups 0 and 1 as norm16_f32_avx512 returns them, z[2], z[3] groups 2 and 3. */
 AI void norm32_f32_avx512(lanes_avx512 *s, const kc_avx512 *c, __m512 z[4])
 {
@@ -228,8 +228,8 @@ AI void norm_groups4_avx512(const int dt, lanes_avx512 *s, const kc_avx512 *c, _
     norm2_out_avx512(dt, z[2], z[3], g[2], g[3]);
 }
 
-/* Normal float64: two groups as two independent 8-lane chains (measured +6%
- * over one group at a time in a loop): z[0], z[1] = elements 0-7 and 8-15 of
+/* Normal float64: two groups as two independent 8-lane chains (faster than
+ * one group at a time; docs/PERFORMANCE.md): z[0], z[1] = elements 0-7 and 8-15 of
  * the first group (affine applied), z[2], z[3] those of the second. */
 AI void norm16_f64_avx512(lanes_avx512 *s, const kc_avx512 *c, __m512d z[4])
 {
