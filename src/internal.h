@@ -106,6 +106,14 @@ SI_INLINE uint64_t si_xoshiro_next(si_lanes *st, int l)
 #define SI_G_NORMAL_F32 1
 #define SI_G_NORMAL_F64 2
 
+/* The group kinds of the SIMD fill template (src/fill_template.h), and the
+ * steps per group of each as the SIMD backends look them up: the table above. */
+enum { SI_K_UNIFORM = 0, SI_K_NORMAL = 1 };
+SI_INLINE uint32_t si_group_steps(int normal, int f64)
+{
+    return normal ? (f64 ? SI_G_NORMAL_F64 : SI_G_NORMAL_F32) : (f64 ? SI_G_UNIFORM_F64 : SI_G_UNIFORM_F32);
+}
+
 /* Truncated normal: the proposal a fill's candidates come from (chosen once
  * per fill from the bounds by si_tn_setup; docs/STREAM.md §3.5). */
 enum { SI_TN_NORMAL = 0, SI_TN_UNIFORM = 1, SI_TN_EXP = 2 };

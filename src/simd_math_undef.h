@@ -1,8 +1,9 @@
 /*
  * Forget the vocabulary of src/simd_math.h, so that a backend can instantiate
- * the value path again on another register type (src/avx2 does it for one
- * __m256, a pair of them and, in the avx512 build, one __m512). Include it
- * between two instantiations; SI_MATH_FN is left alone.
+ * the value path again on another register type (src/avx2/vocab_avx2.h does
+ * it for one __m256 and a pair of them, src/avx512/vocab_avx512.h then for one
+ * __m512), or leave no vocabulary macro behind for the code that follows.
+ * Include it after an instantiation; SI_MATH_FN is left alone.
  */
 #undef SI_VF
 #undef SI_VU

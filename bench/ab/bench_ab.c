@@ -11,11 +11,13 @@
  * for an order bias.
  *
  *   bench_ab LIB_A LIB_B [--dist uniform|normal|trunc] [--dtype f32|f64|bf16|f16]
- *            [--n N] [--rounds R] [--backend NAME] [--offset BYTES]
+ *            [--n N] [--rounds R] [--backend NAME] [--offset BYTES] [--tn-a A] [--tn-b B]
  *
  * Defaults: normal f32, n = 1 Mi elements, 15 rounds, backend auto (each
  * library's own choice), offset 0 from a 4096-byte aligned buffer. The
- * distributions are uniform(-1, 1), normal(0, 1), trunc_normal(0, 1, [-2, 2]).
+ * distributions are uniform(-1, 1), normal(0, 1), trunc_normal(0, 1, [-2, 2]);
+ * --tn-a/--tn-b set the truncated normal's bounds (e.g. [-0.1, 0.1] or [3, 4]
+ * for its uniform and exponential proposals).
  * To keep a build of the current tree: cp build/libsimdinit.so.0.* /tmp/a.so.
  */
 #define _GNU_SOURCE
@@ -54,7 +56,7 @@ static double median(double *v, int n)
 static int usage(void)
 {
     fprintf(stderr, "usage: bench_ab LIB_A LIB_B [--dist uniform|normal|trunc] [--dtype f32|f64|bf16|f16]\n"
-                    "                [--n N] [--rounds R] [--backend NAME] [--offset BYTES]\n");
+                    "                [--n N] [--rounds R] [--backend NAME] [--offset BYTES] [--tn-a A] [--tn-b B]\n");
     return 2;
 }
 
@@ -65,6 +67,7 @@ int main(int argc, char **argv)
     const char *dist_name = "normal", *dtype_name = "f32", *backend_name = "auto";
     size_t n = (size_t)1 << 20, offset = 0;
     int rounds = 15;
+    double tn_a = -2.0, tn_b = 2.0;
     for (int i = 3; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
@@ -81,6 +84,10 @@ int main(int argc, char **argv)
             rounds = atoi(v);
         else if (!strcmp(a, "--offset"))
             offset = strtoull(v, NULL, 0);
+        else if (!strcmp(a, "--tn-a"))
+            tn_a = strtod(v, NULL);
+        else if (!strcmp(a, "--tn-b"))
+            tn_b = strtod(v, NULL);
         else
             return usage();
         i++;
@@ -109,8 +116,8 @@ int main(int argc, char **argv)
     } else if (!strcmp(dist_name, "trunc")) {
         d.kind = SIMDINIT_DIST_TRUNC_NORMAL;
         d.std = 1.0;
-        d.a = -2.0;
-        d.b = 2.0;
+        d.a = tn_a;
+        d.b = tn_b;
     } else {
         return usage();
     }
@@ -166,6 +173,8 @@ int main(int argc, char **argv)
     }
     printf("%s %s, n = %zu, offset %zu, backend %s, %d rounds (Gelem/s, median [min, max])\n",
            dist_name, dtype_name, n, offset, backend_name, rounds);
+    if (d.kind == SIMDINIT_DIST_TRUNC_NORMAL)
+        printf("  truncated to [%g, %g]\n", d.a, d.b);
     for (int k = 0; k < 2; k++) {
         double md = median(t[k], rounds);
         printf("  %s: %s %.3f [%.3f, %.3f]\n", k ? "B" : "A", argv[1 + k], md, t[k][0], t[k][rounds - 1]);
