@@ -64,14 +64,14 @@ def main():
     cpu = "?"
     try:
         with open("/proc/cpuinfo") as f:
-            info = dict(l.split(":", 1) for l in f.read().split("\n\n")[0].splitlines() if ":" in l)
-        cpu = "%s, family %s model %s" % (info["model name"].strip(), info["cpu family"].strip(),
-                                         info["model"].strip())
+            info = dict((k.strip(), v.strip()) for k, v in
+                        (l.split(":", 1) for l in f.read().split("\n\n")[0].splitlines() if ":" in l))
+        cpu = "%s, family %s model %s" % (info["model name"], info["cpu family"], info["model"])
     except (OSError, KeyError, ValueError):
         pass
     print("%s; %d elements, median of %d, one thread, backend %s" % (cpu, n, args.repeat,
                                                                      args.backend))
-    hdr = "%-16s" % "interval" + "".join("%10s" % ("simdinit " + d) for d in dts)
+    hdr = "%-16s" % "interval" + "".join("%15s" % ("simdinit " + d) for d in dts)
     print(hdr + ("%12s%10s" % ("torch f32", "ratio") if torch else ""))
     for a, b in INTERVALS:
         row = "%-16s" % ("[%g, %g]" % (a, b))
@@ -86,7 +86,7 @@ def main():
             rate = n / median_of(fill, args.repeat) * 1e-9
             if d == "f32":
                 f32_rate = rate
-            row += "%10.3f" % rate
+            row += "%15.3f" % rate
         if torch:
             t = torch.empty(n, dtype=torch.float32)
             tr = n / median_of(lambda: torch.nn.init.trunc_normal_(t, 0.0, 1.0, a, b),
