@@ -37,8 +37,8 @@ typedef struct tcase {
     double mean, std, a, b;
 } tcase;
 
-/* Distinct seeds per case: the inverse-CDF cases would otherwise be monotone
- * maps of the same uniforms (identical KS statistics). */
+/* Distinct seeds per case: cases of one proposal would otherwise be computed
+ * from the same generator outputs (dependent KS statistics). */
 static uint64_t case_seed;
 
 /* ceil_f32(x) / floor_f32(x): the bounds of a float32 fill (infinite: kept) */
