@@ -248,9 +248,9 @@ SI_HIDDEN simdinit_status si_scheme_resolve(simdinit_dist *d, simdinit_dtype dty
 /* ---- truncated normal setup, double precision, shared by all backends ---- */
 
 /* Prepare N(0,1) truncated to [alpha, beta], alpha < beta (either may be
- * +-inf): the mass Phi(beta) - Phi(alpha) in *mass (relative accuracy ~1e-14,
+ * +-inf): the mass Phi(beta) - Phi(alpha) in tn->mass (relative accuracy ~1e-14,
  * no underflow to 0 for alpha < 38) and the proposal of least expected cost
  * (tn->method). Deterministic IEEE double arithmetic only, no libm. */
-SI_HIDDEN void si_tn_setup(si_tn *tn, double alpha, double beta, double *mass);
+SI_HIDDEN void si_tn_setup(si_tn *tn, double alpha, double beta);
 
 #endif /* SIMDINIT_INTERNAL_H */

@@ -221,14 +221,8 @@ static int tn_consts_set(si_params *p, double std, double lo_t, double hi_t)
 
 /* A truncation bound: finite, or -inf for a (+inf for b). From the bits, so
  * that rejecting a NaN (signaling or not) raises no floating-point flag. */
-static uint64_t bits_of(double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-static int lower_bound_ok(double a) { return finite(a) || bits_of(a) == UINT64_C(0xfff0000000000000); }
-static int upper_bound_ok(double b) { return finite(b) || bits_of(b) == UINT64_C(0x7ff0000000000000); }
+static int lower_bound_ok(double a) { return finite(a) || si_f64_bits(a) == UINT64_C(0xfff0000000000000); }
+static int upper_bound_ok(double b) { return finite(b) || si_f64_bits(b) == UINT64_C(0x7ff0000000000000); }
 
 static simdinit_status prep_trunc(si_params *p, double mean, double std, double a, double b)
 {
@@ -291,8 +285,7 @@ static simdinit_status prep_trunc(si_params *p, double mean, double std, double 
     p->d_thi = hi_t;
     p->f_tlo = (float)lo_t;   /* exact: lo_t is a value of t */
     p->f_thi = (float)hi_t;
-    double mass = 0;
-    si_tn_setup(&p->tn, alpha, beta, &mass);
+    si_tn_setup(&p->tn, alpha, beta);
     p->tn_mode = p->tn.method;
     if (p->tn_mode == SI_TN_UNIFORM && !tn_consts_set(p, std, lo_t, hi_t)) {
         /* thi - tlo overflows the computation type: an interval wider than

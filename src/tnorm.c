@@ -183,7 +183,7 @@ static double tn_J(double c, double w, double rc, double rend)
  * per step, one log) and an exponential one (8 per step, two logs). */
 static const double TN_COST[3] = {1.0, 1.25, 2.0};
 
-void si_tn_setup(si_tn *tn, double alpha, double beta, double *mass)
+void si_tn_setup(si_tn *tn, double alpha, double beta)
 {
     memset(tn, 0, sizeof *tn);
     tn->alpha = alpha;
@@ -196,7 +196,7 @@ void si_tn_setup(si_tn *tn, double alpha, double beta, double *mass)
         double e = tn->side > 0 ? beta : -alpha;
         double h = e - c;
         double m1 = tn_J(c, h, tn_mills(c), tn_mills(e));
-        *mass = tn_gauss(c) * (m1 * INV_SQRT_2PI);
+        tn->mass = tn_gauss(c) * (m1 * INV_SQRT_2PI);
         /* uniform on [c, c + h]: acceptance M1 / h (the mass over h phi(c)) */
         if (h < TN_INF) eff[SI_TN_UNIFORM] = h > 0 ? m1 / h : 1.0;   /* h = 0: alpha, beta
                                                       equal after rounding */
@@ -215,20 +215,19 @@ void si_tn_setup(si_tn *tn, double alpha, double beta, double *mass)
         tn->side = 0;
         double ml = tn_J(0.0, -alpha, R0, tn_mills(-alpha));
         double mr = tn_J(0.0, beta, R0, tn_mills(beta));
-        *mass = (ml + mr) * INV_SQRT_2PI;
-        if (*mass > 1.0) *mass = 1.0;                       /* rounding: 1 + 2^-52 */
+        tn->mass = (ml + mr) * INV_SQRT_2PI;
+        if (tn->mass > 1.0) tn->mass = 1.0;                 /* rounding: 1 + 2^-52 */
         double w = beta - alpha;
         if (w < TN_INF) eff[SI_TN_UNIFORM] = (ml + mr) / w;
         tn->c = alpha;
         tn->w = w;
     }
-    eff[SI_TN_NORMAL] = *mass;
+    eff[SI_TN_NORMAL] = tn->mass;
     /* the proposal of least cost per accepted value (ties: the earlier one) */
     int best = SI_TN_NORMAL;
     for (int m = 1; m < 3; m++)
         if (eff[m] > 0 && TN_COST[m] * eff[best] < TN_COST[best] * eff[m])
             best = m;
     tn->method = best;
-    tn->mass = *mass;
     tn->eff = eff[best];
 }
