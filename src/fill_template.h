@@ -346,9 +346,9 @@ SI_INLINE void SI_FT(run_reject)(const int dt, const int mode, void *out, si_lan
 #define SI_FT_TRUNC_KERNEL(dt, tag)                                             \
     static void SI_FT(trunc_##tag)(SI_FT_KARGS)                                 \
     {                                                                           \
-        if (p->tn_mode == SI_TN_NORMAL)                                         \
+        if (p->tn.method == SI_TN_NORMAL)                                         \
             SI_FT(run_reject)(dt, SI_TN_NORMAL, SI_FT_KPASS);                   \
-        else if (p->tn_mode == SI_TN_UNIFORM)                                   \
+        else if (p->tn.method == SI_TN_UNIFORM)                                   \
             SI_FT(run_reject)(dt, SI_TN_UNIFORM, SI_FT_KPASS);                  \
         else                                                                    \
             SI_FT(run_reject)(dt, SI_TN_EXP, SI_FT_KPASS);                      \

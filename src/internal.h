@@ -159,8 +159,7 @@ typedef struct si_params {
     double d_tlo, d_thi;
     float f_tp, f_tq, f_tb, f_th, f_to, f_tg;
     double d_tp, d_tq, d_tb, d_th, d_to, d_tg;
-    int tn_mode;         /* SI_TN_NORMAL, SI_TN_UNIFORM or SI_TN_EXP */
-    si_tn tn;
+    si_tn tn;            /* tn.method: SI_TN_NORMAL, SI_TN_UNIFORM or SI_TN_EXP */
     /* CONSTANT: the element's bits (low dtype-size bytes). */
     uint64_t const_bits;
     /* Set by the driver from the store policy (si_streaming): a backend may

@@ -286,8 +286,7 @@ static simdinit_status prep_trunc(si_params *p, double mean, double std, double 
     p->f_tlo = (float)lo_t;   /* exact: lo_t is a value of t */
     p->f_thi = (float)hi_t;
     si_tn_setup(&p->tn, alpha, beta);
-    p->tn_mode = p->tn.method;
-    if (p->tn_mode == SI_TN_UNIFORM && !tn_consts_set(p, std, lo_t, hi_t)) {
+    if (p->tn.method == SI_TN_UNIFORM && !tn_consts_set(p, std, lo_t, hi_t)) {
         /* thi - tlo overflows the computation type: an interval wider than
          * the type's largest value, chosen for the uniform proposal only if
          * it is at most 2 (two-sided) or ~5 (one-sided, c w < 1.2)
@@ -296,10 +295,9 @@ static simdinit_status prep_trunc(si_params *p, double mean, double std, double 
          * 1, so it accepts more than a third of its candidates) or the
          * exponential one (one-sided: c < 1.2 and lam w > 1, acceptance above
          * 0.45) does as well. */
-        p->tn_mode = p->tn.side == 0 ? SI_TN_NORMAL : SI_TN_EXP;
-        p->tn.method = p->tn_mode;
+        p->tn.method = p->tn.side == 0 ? SI_TN_NORMAL : SI_TN_EXP;
     }
-    if (p->tn_mode == SI_TN_EXP && !tn_consts_set(p, std, lo_t, hi_t))
+    if (p->tn.method == SI_TN_EXP && !tn_consts_set(p, std, lo_t, hi_t))
         return SIMDINIT_ERR_RANGE;   /* not reached: the exponential's constants are finite */
     return SIMDINIT_OK;
 }

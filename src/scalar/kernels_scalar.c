@@ -186,7 +186,7 @@ static unsigned cand_prop_f32(si_lanes *st, const si_params *p, float v[SI_GROUP
     step(st, x);
     for (int l = 0; l < SI_LANES; l++) {
         uint32_t acc;
-        v[l] = si_tn_cand_f32(p->tn_mode == SI_TN_EXP, (uint32_t)(x[l] >> 32), (uint32_t)x[l],
+        v[l] = si_tn_cand_f32(p->tn.method == SI_TN_EXP, (uint32_t)(x[l] >> 32), (uint32_t)x[l],
                               p->f_tp, p->f_tq, p->f_tb, p->f_th, p->f_to, p->f_tg, p->f_tlo,
                               p->f_thi, &acc);
         ok[l] = acc != 0;
@@ -201,7 +201,7 @@ static unsigned cand_prop_f64(si_lanes *st, const si_params *p, double v[SI_GROU
     step(st, x2);
     for (int l = 0; l < SI_LANES; l++) {
         uint64_t acc;
-        v[l] = si_tn_cand_f64(p->tn_mode == SI_TN_EXP, x1[l], x2[l], p->d_tp, p->d_tq, p->d_tb,
+        v[l] = si_tn_cand_f64(p->tn.method == SI_TN_EXP, x1[l], x2[l], p->d_tp, p->d_tq, p->d_tb,
                               p->d_th, p->d_to, p->d_tg, p->d_tlo, p->d_thi, &acc);
         ok[l] = acc != 0;
     }
@@ -237,7 +237,7 @@ static unsigned cand_prop_f64(si_lanes *st, const si_params *p, double v[SI_GROU
 
 static void trunc_f32(void *out, si_lanes *st, uint32_t start, uint32_t count, const si_params *p)
 {
-    if (p->tn_mode == SI_TN_NORMAL)
+    if (p->tn.method == SI_TN_NORMAL)
         TN_REJECT_BODY(float, cand_normal_f32, store_f32_family(out, done, kept, nk, p->dtype));
     else
         TN_REJECT_BODY(float, cand_prop_f32, store_f32_family(out, done, kept, nk, p->dtype));
@@ -245,7 +245,7 @@ static void trunc_f32(void *out, si_lanes *st, uint32_t start, uint32_t count, c
 
 static void trunc_f64(void *out, si_lanes *st, uint32_t start, uint32_t count, const si_params *p)
 {
-    if (p->tn_mode == SI_TN_NORMAL)
+    if (p->tn.method == SI_TN_NORMAL)
         TN_REJECT_BODY(double, cand_normal_f64, store_f64(out, done, kept, nk));
     else
         TN_REJECT_BODY(double, cand_prop_f64, store_f64(out, done, kept, nk));

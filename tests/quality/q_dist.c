@@ -78,7 +78,7 @@ static const char *tn_proposal(const simdinit_dist *d, simdinit_dtype t)
     si_params p;
     if (si_params_prepare(&p, d, t) != SIMDINIT_OK || p.kind != SIMDINIT_DIST_TRUNC_NORMAL)
         return "no";
-    return p.tn_mode == SI_TN_NORMAL ? "normal" : p.tn_mode == SI_TN_UNIFORM ? "uniform" : "exponential";
+    return p.tn.method == SI_TN_NORMAL ? "normal" : p.tn.method == SI_TN_UNIFORM ? "uniform" : "exponential";
 }
 
 static qa_family fam;
